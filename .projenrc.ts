@@ -1,0 +1,82 @@
+import { awscdk, javascript } from 'projen';
+
+// Lowest aws-cdk-lib whose validation plugins receive the construct tree (ctx.appConstruct) and on which
+// cdk-nag 3 packs run: 2.258.0 (see docs/decisions.md, "Minimum versions").
+const MIN_CDK = '2.258.0';
+const MIN_CONSTRUCTS = '10.5.1';
+const MIN_CDK_NAG = '3.0.2';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-kms-guard',
+  description:
+    'Guarded AWS KMS keys for the AWS CDK: declare who may use a key, get consistent key, IAM and VPC endpoint policies, and an offline evaluator that decides KMS requests as AWS does.',
+  author: 'cdk-kms-guard maintainers',
+  authorAddress: 'maintainers@cdk-kms-guard.dev',
+  repositoryUrl: 'https://github.com/cdk-kms-guard/cdk-kms-guard.git',
+  license: 'Apache-2.0',
+  keywords: ['aws-cdk', 'cdk', 'kms', 'iam', 'key-policy', 'vpc-endpoint', 'policy-evaluation', 'cdk-nag', 'security'],
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  jsiiVersion: '~6.0.0',
+
+  cdkVersion: MIN_CDK,
+  constructsVersion: MIN_CONSTRUCTS,
+  peerDeps: [`cdk-nag@^${MIN_CDK_NAG}`],
+  devDeps: [`cdk-nag@${MIN_CDK_NAG}`, 'fast-check@^4'],
+
+  bin: { 'kms-guard': 'lib/cli/main.js' },
+
+  // Other language targets stay configured; CI (CI=true) builds and packages the JS package only.
+  publishToPypi: { distName: 'cdk-kms-guard', module: 'cdk_kms_guard' },
+  publishToMaven: {
+    javaPackage: 'dev.cdkkmsguard',
+    mavenGroupId: 'dev.cdk-kms-guard',
+    mavenArtifactId: 'cdk-kms-guard',
+  },
+  publishToNuget: { dotNetNamespace: 'CdkKmsGuard', packageId: 'CdkKmsGuard' },
+  publishToGo: { moduleName: 'github.com/cdk-kms-guard/cdk-kms-guard-go' },
+
+  sampleCode: false,
+  jestOptions: {
+    // CI must fail on snapshot drift instead of rewriting the snapshots.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testPathIgnorePatterns: ['/node_modules/', '/lib/', '/dist/'],
+      coveragePathIgnorePatterns: ['/node_modules/', '/test/'],
+    },
+  },
+  gitignore: ['/bench-results/', '/cdk.out/', '*.tsbuildinfo'],
+});
+
+for (const ignored of ['/bench/', '/scripts/', '/docs/', '/examples/', '/bench-results/']) {
+  project.addPackageIgnore(ignored);
+}
+
+// The pure layers import nothing from the CDK: they run in the CLI, in benchmarks and in any JS runtime.
+project.eslint?.addOverride({
+  files: ['src/policy/**/*.ts', 'src/evaluator/**/*.ts', 'src/cli/**/*.ts'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          { group: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', 'cdk-nag'], message: 'src/policy, src/evaluator and src/cli are pure: no CDK imports.' },
+        ],
+      },
+    ],
+  },
+});
+
+project.addTask('bench', {
+  description: 'Benchmark the evaluator: decisions per second (raw and compiled) and heap bytes per compiled policy',
+  exec: 'ts-node --transpile-only --project test/tsconfig.json bench/evaluator.bench.ts',
+});
+
+project.addTask('catalogue', {
+  description: 'Regenerate src/policy/catalogue-data.ts from the reference kms-actions.json (path as argument)',
+  exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/generate-catalogue.ts',
+  receiveArgs: true,
+});
+
+project.synth();

@@ -1,0 +1,100 @@
+/**
+ * The KMS action and condition-key catalogue: look-ups over the generated facts, and the permission sets the
+ * builders, rules, evaluator and tests share (so they cannot drift apart).
+ */
+import { ACTION_FACTS, CONDITION_KEY_FACTS } from './catalogue-data';
+import type { ActionFacts, ConditionKeyFacts } from './catalogue-types';
+
+export type { ActionFacts, ConditionKeyFacts } from './catalogue-types';
+
+const byLowerName = new Map<string, ActionFacts>(ACTION_FACTS.map((a) => [`kms:${a.name.toLowerCase()}`, a]));
+
+/** Every kms: action, with its `kms:` prefix, in catalogue order. */
+export const ALL_KMS_ACTIONS: readonly string[] = ACTION_FACTS.map((a) => `kms:${a.name}`);
+
+/** Facts for an action such as `kms:Decrypt` (any case), or undefined when KMS has no such action. */
+export function actionFacts(action: string): ActionFacts | undefined {
+  return byLowerName.get(action.toLowerCase());
+}
+
+/** The canonical spelling of a kms: action (`KMS:decrypt` -> `kms:Decrypt`), or undefined. */
+export function canonicalAction(action: string): string | undefined {
+  const facts = actionFacts(action);
+  return facts ? `kms:${facts.name}` : undefined;
+}
+
+const exactKeys = new Map<string, ConditionKeyFacts>();
+const prefixKeys: ConditionKeyFacts[] = [];
+for (const k of CONDITION_KEY_FACTS) {
+  if (k.prefix) prefixKeys.push(k);
+  else exactKeys.set(k.name.toLowerCase(), k);
+}
+
+/** Facts for a condition key (any case), including families such as `kms:EncryptionContext:<k>`. */
+export function conditionKeyFacts(key: string): ConditionKeyFacts | undefined {
+  const lower = key.toLowerCase();
+  const exact = exactKeys.get(lower);
+  if (exact) return exact;
+  return prefixKeys.find((k) => lower.startsWith(k.name.toLowerCase()) && lower.length > k.name.length);
+}
+
+/** Multi-valued keys (kms:EncryptionContextKeys, kms:GrantOperations, kms:ResourceAliases, aws:TagKeys, ...). */
+export function isMultiValuedKey(key: string): boolean {
+  return conditionKeyFacts(key)?.multiValued ?? false;
+}
+
+/** The operations a grant can allow (grants.md, "Grant operations"). */
+export const GRANT_OPERATIONS: readonly string[] = ACTION_FACTS.filter((a) => a.grantOperation).map((a) => a.name);
+
+/** Actions whose `Cross-account use` is Yes: the only ones a principal of another account can ever be allowed. */
+export const CROSS_ACCOUNT_ACTIONS: readonly string[] = ACTION_FACTS.filter((a) => a.crossAccount).map((a) => `kms:${a.name}`);
+
+/**
+ * Operations that take an EncryptionContext parameter, so kms:EncryptionContext:* and kms:EncryptionContextKeys exist
+ * for them (conditions-kms.md). CreateGrant's keys refer to the grant constraint in the request.
+ */
+export const ENCRYPTION_CONTEXT_ACTIONS: readonly string[] = [
+  'kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:GenerateDataKeyPair',
+  'kms:GenerateDataKeyPairWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:CreateGrant',
+];
+
+/** Operations for which kms:EncryptionAlgorithm is set, to SYMMETRIC_DEFAULT on symmetric keys (conditions-kms.md). */
+export const ENCRYPTION_ALGORITHM_ACTIONS: readonly string[] = [
+  'kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:GenerateDataKeyPair',
+  'kms:GenerateDataKeyPairWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo',
+];
+
+/** Operations for which kms:RequestAlias is set when the KeyId is an alias: cryptographic ops, DescribeKey, GetPublicKey. */
+export const REQUEST_ALIAS_ACTIONS: readonly string[] = [
+  ...ACTION_FACTS.filter((a) => a.cryptographic && a.keyResource).map((a) => `kms:${a.name}`),
+  'kms:DescribeKey', 'kms:GetPublicKey',
+];
+
+/** Grant-management operations for which kms:GrantIsForAWSResource exists (conditions-kms.md). */
+export const GRANT_IS_FOR_AWS_RESOURCE_ACTIONS: readonly string[] = ['kms:CreateGrant', 'kms:ListGrants', 'kms:RevokeGrant'];
+
+/**
+ * Permission sets for declared intent. Each is the least set that lets a principal do the named job; administrators
+ * never get cryptographic operations.
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
+ */
+export const PermissionSets = {
+  /** Key administrators: manage, never use. Includes PutKeyPolicy so the key can never be locked out. */
+  administer: [
+    'kms:CancelKeyDeletion', 'kms:CreateAlias', 'kms:DeleteAlias', 'kms:DescribeKey', 'kms:DisableKey',
+    'kms:DisableKeyRotation', 'kms:EnableKey', 'kms:EnableKeyRotation', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus',
+    'kms:ListAliases', 'kms:ListGrants', 'kms:ListKeyPolicies', 'kms:ListKeyRotations', 'kms:ListResourceTags',
+    'kms:PutKeyPolicy', 'kms:RevokeGrant', 'kms:RotateKeyOnDemand', 'kms:ScheduleKeyDeletion', 'kms:TagResource',
+    'kms:UntagResource', 'kms:UpdateAlias', 'kms:UpdateKeyDescription',
+  ],
+  encrypt: ['kms:Encrypt', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey'],
+  decrypt: ['kms:Decrypt', 'kms:ReEncryptFrom', 'kms:DescribeKey'],
+  generateDataKey: ['kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey'],
+  generateDataKeyPair: ['kms:GenerateDataKeyPair', 'kms:GenerateDataKeyPairWithoutPlaintext', 'kms:DescribeKey'],
+  sign: ['kms:Sign', 'kms:GetPublicKey', 'kms:DescribeKey'],
+  verify: ['kms:Verify', 'kms:GetPublicKey', 'kms:DescribeKey'],
+  generateMac: ['kms:GenerateMac', 'kms:DescribeKey'],
+  verifyMac: ['kms:VerifyMac', 'kms:DescribeKey'],
+  /** For principals that hand the key to AWS services through grants (EBS, RDS, ...), with kms:GrantIsForAWSResource. */
+  grantManagement: ['kms:CreateGrant', 'kms:ListGrants', 'kms:RevokeGrant'],
+} as const;

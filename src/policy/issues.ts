@@ -1,0 +1,66 @@
+/**
+ * Problems found in the input: a malformed policy, an unknown operator, a bad ARN, a scenario missing a field.
+ *
+ * Errors make the input unevaluable (the evaluator then refuses to allow anything); warnings flag input that
+ * evaluates but probably does not do what its author meant (a condition key that KMS ignores in a key policy).
+ * Codes are stable: tests, rule packs and users match on them, so never rename one.
+ */
+export type IssueSeverity = 'error' | 'warning';
+
+export interface Issue {
+  /** Stable, kebab-case code, e.g. `unknown-condition-operator`. */
+  readonly code: string;
+  readonly severity: IssueSeverity;
+  /** Lower-case sentence: what is wrong, the value received, what was expected, how to fix it. */
+  readonly message: string;
+  /** Which policy: `key policy`, `identity policy #0`, `SCP #1`, `permissions boundary`, `VPC endpoint policy`, ... */
+  readonly policy?: string;
+  /** `Sid "Foo"` or `statement #2` when the problem is inside a statement. */
+  readonly statement?: string;
+  /** JSON-path-like field inside the policy or scenario: `Condition.StringEquals.kms:CallerAccount`. */
+  readonly field?: string;
+}
+
+/** Where in the input a problem is: filled into every issue raised while reading that part. */
+export interface IssueLocation {
+  readonly policy?: string;
+  readonly statement?: string;
+  readonly field?: string;
+}
+
+/** Collects issues while a piece of input is read; the reader never throws on bad input. */
+export class IssueCollector {
+  public readonly issues: Issue[] = [];
+
+  public error(code: string, message: string, where: IssueLocation = {}): void {
+    this.issues.push({ code, severity: 'error', message, ...compact(where) });
+  }
+
+  public warning(code: string, message: string, where: IssueLocation = {}): void {
+    this.issues.push({ code, severity: 'warning', message, ...compact(where) });
+  }
+
+  public get hasErrors(): boolean {
+    return this.issues.some((i) => i.severity === 'error');
+  }
+}
+
+/** Renders a value for an error message: short, JSON, never throws (cycles, BigInt). */
+export function show(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  let text: string;
+  try {
+    text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+function compact(where: IssueLocation): IssueLocation {
+  const out: { policy?: string; statement?: string; field?: string } = {};
+  if (where.policy !== undefined) out.policy = where.policy;
+  if (where.statement !== undefined) out.statement = where.statement;
+  if (where.field !== undefined) out.field = where.field;
+  return out;
+}
