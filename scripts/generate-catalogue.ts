@@ -7,6 +7,7 @@
  * The output is committed; test/policy/catalogue.test.ts checks its invariants, so a regeneration that changes a fact
  * shows up as a reviewed diff.
  */
+import { execFileSync } from 'child_process';
 import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 
@@ -64,7 +65,7 @@ const actions = data.actions.map((a) => ({
   grantOperation: a.grant_operation,
   cryptographic: a.cryptographic_operation,
   keyResource: a.kms_key_resource_operation ?? false,
-  resources: a.multi_resource ? a.multi_resource.map((r) => r.resource) : a.requires_resource_star_in_iam ? [] : ['key'],
+  resources: a.multi_resource ? a.multi_resource.map((r) => r.resource.split(' ')[0]) : a.requires_resource_star_in_iam ? [] : ['key'],
   conditionKeys: [...new Set([...(a.dg_condition_keys ?? []), ...(a.sar_condition_keys ?? [])].map((k) => keyName(k).name))].sort(),
 }));
 
@@ -84,5 +85,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = ${JSON.stringify(actions, nu
 
 export const CONDITION_KEY_FACTS: readonly ConditionKeyFacts[] = ${JSON.stringify(keys, null, 2)} as const as readonly ConditionKeyFacts[];
 `;
-writeFileSync(join(__dirname, '..', 'src', 'policy', 'catalogue-data.ts'), out.replace(/"([A-Za-z]+)":/g, '$1:').replace(/"/g, "'"));
+const target = join(__dirname, '..', 'src', 'policy', 'catalogue-data.ts');
+writeFileSync(target, out.replace(/"([A-Za-z]+)":/g, '$1:').replace(/"/g, "'"));
+// The project's ESLint style (trailing commas, ...) is applied by ESLint itself rather than imitated here.
+execFileSync('npx', ['eslint', '--fix', '--ext', '.ts', target], { stdio: 'inherit', env: { ...process.env, ESLINT_USE_FLAT_CONFIG: 'false' } });
 console.log(`wrote ${actions.length} actions and ${keys.length} condition keys from ${source}`);

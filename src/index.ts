@@ -1,5 +1,2 @@
-export class Hello {
-  public sayHello() {
-    return 'hello, world!';
-  }
-}
+// The public (jsii) surface only. Internal modules stay unexported.
+export * from './evaluator/kms-access-evaluator';

@@ -13,7 +13,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: false,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -24,8 +24,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:MultiRegion',
       'kms:MultiRegionKeyType',
       'kms:ResourceAliases',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'ConnectCustomKeyStore',
@@ -36,8 +36,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     keyResource: false,
     resources: [],
     conditionKeys: [
-      'kms:CallerAccount'
-    ]
+      'kms:CallerAccount',
+    ],
   },
   {
     name: 'CreateAlias',
@@ -48,7 +48,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     keyResource: true,
     resources: [
       'alias',
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -59,8 +59,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:MultiRegion',
       'kms:MultiRegionKeyType',
       'kms:ResourceAliases',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'CreateCustomKeyStore',
@@ -71,8 +71,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     keyResource: false,
     resources: [],
     conditionKeys: [
-      'kms:CallerAccount'
-    ]
+      'kms:CallerAccount',
+    ],
   },
   {
     name: 'CreateGrant',
@@ -82,7 +82,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: false,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -103,8 +103,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:ResourceAliases',
       'kms:RetiringPrincipal',
       'kms:RetiringServicePrincipal',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'CreateKey',
@@ -125,8 +125,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:KeyUsage',
       'kms:MultiRegion',
       'kms:MultiRegionKeyType',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'Decrypt',
@@ -136,7 +136,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: true,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -208,8 +208,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:RecipientAttestation:PCR9',
       'kms:RequestAlias',
       'kms:ResourceAliases',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'DeleteAlias',
@@ -220,7 +220,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     keyResource: true,
     resources: [
       'alias',
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -231,8 +231,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:MultiRegion',
       'kms:MultiRegionKeyType',
       'kms:ResourceAliases',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'DeleteCustomKeyStore',
@@ -243,8 +243,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     keyResource: false,
     resources: [],
     conditionKeys: [
-      'kms:CallerAccount'
-    ]
+      'kms:CallerAccount',
+    ],
   },
   {
     name: 'DeleteImportedKeyMaterial',
@@ -254,7 +254,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: false,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -265,8 +265,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:MultiRegion',
       'kms:MultiRegionKeyType',
       'kms:ResourceAliases',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'DeriveSharedSecret',
@@ -276,7 +276,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: true,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -346,8 +346,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:RecipientAttestation:PCR9',
       'kms:RequestAlias',
       'kms:ResourceAliases',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'DescribeCustomKeyStores',
@@ -358,8 +358,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     keyResource: false,
     resources: [],
     conditionKeys: [
-      'kms:CallerAccount'
-    ]
+      'kms:CallerAccount',
+    ],
   },
   {
     name: 'DescribeKey',
@@ -369,7 +369,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: false,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -381,8 +381,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:MultiRegionKeyType',
       'kms:RequestAlias',
       'kms:ResourceAliases',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'DisableKey',
@@ -392,7 +392,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: false,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -404,8 +404,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:MultiRegionKeyType',
       'kms:ResourceAliases',
       'kms:TrailingDaysWithoutKeyUsage',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'DisableKeyRotation',
@@ -415,7 +415,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: false,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -426,8 +426,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:MultiRegion',
       'kms:MultiRegionKeyType',
       'kms:ResourceAliases',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'DisconnectCustomKeyStore',
@@ -438,8 +438,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     keyResource: false,
     resources: [],
     conditionKeys: [
-      'kms:CallerAccount'
-    ]
+      'kms:CallerAccount',
+    ],
   },
   {
     name: 'EnableKey',
@@ -449,7 +449,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: false,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -460,8 +460,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:MultiRegion',
       'kms:MultiRegionKeyType',
       'kms:ResourceAliases',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'EnableKeyRotation',
@@ -471,7 +471,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: false,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -483,8 +483,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:MultiRegionKeyType',
       'kms:ResourceAliases',
       'kms:RotationPeriodInDays',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'Encrypt',
@@ -494,7 +494,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: true,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -509,8 +509,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:MultiRegionKeyType',
       'kms:RequestAlias',
       'kms:ResourceAliases',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'GenerateDataKey',
@@ -520,7 +520,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: true,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -592,8 +592,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:RecipientAttestation:PCR9',
       'kms:RequestAlias',
       'kms:ResourceAliases',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'GenerateDataKeyPair',
@@ -603,7 +603,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: true,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -676,8 +676,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:RecipientAttestation:PCR9',
       'kms:RequestAlias',
       'kms:ResourceAliases',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'GenerateDataKeyPairWithoutPlaintext',
@@ -687,7 +687,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: true,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -703,8 +703,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:MultiRegionKeyType',
       'kms:RequestAlias',
       'kms:ResourceAliases',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'GenerateDataKeyWithoutPlaintext',
@@ -714,7 +714,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: true,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -729,8 +729,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:MultiRegionKeyType',
       'kms:RequestAlias',
       'kms:ResourceAliases',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'GenerateMac',
@@ -740,7 +740,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: true,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -753,8 +753,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:MultiRegionKeyType',
       'kms:RequestAlias',
       'kms:ResourceAliases',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'GenerateRandom',
@@ -821,8 +821,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:RecipientAttestation:PCR6',
       'kms:RecipientAttestation:PCR7',
       'kms:RecipientAttestation:PCR8',
-      'kms:RecipientAttestation:PCR9'
-    ]
+      'kms:RecipientAttestation:PCR9',
+    ],
   },
   {
     name: 'GetKeyLastUsage',
@@ -832,7 +832,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: false,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -843,8 +843,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:MultiRegion',
       'kms:MultiRegionKeyType',
       'kms:ResourceAliases',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'GetKeyPolicy',
@@ -854,7 +854,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: false,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -865,8 +865,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:MultiRegion',
       'kms:MultiRegionKeyType',
       'kms:ResourceAliases',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'GetKeyRotationStatus',
@@ -876,7 +876,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: false,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -887,8 +887,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:MultiRegion',
       'kms:MultiRegionKeyType',
       'kms:ResourceAliases',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'GetParametersForImport',
@@ -898,7 +898,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: false,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -911,8 +911,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:ResourceAliases',
       'kms:ViaService',
       'kms:WrappingAlgorithm',
-      'kms:WrappingKeySpec'
-    ]
+      'kms:WrappingKeySpec',
+    ],
   },
   {
     name: 'GetPublicKey',
@@ -922,7 +922,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: false,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -934,8 +934,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:MultiRegionKeyType',
       'kms:RequestAlias',
       'kms:ResourceAliases',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'ImportKeyMaterial',
@@ -945,7 +945,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: false,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -958,8 +958,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:MultiRegionKeyType',
       'kms:ResourceAliases',
       'kms:ValidTo',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'ListAliases',
@@ -969,7 +969,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: false,
     keyResource: false,
     resources: [],
-    conditionKeys: []
+    conditionKeys: [],
   },
   {
     name: 'ListGrants',
@@ -979,7 +979,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: false,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -991,8 +991,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:MultiRegion',
       'kms:MultiRegionKeyType',
       'kms:ResourceAliases',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'ListKeyPolicies',
@@ -1002,7 +1002,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: false,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -1013,8 +1013,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:MultiRegion',
       'kms:MultiRegionKeyType',
       'kms:ResourceAliases',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'ListKeyRotations',
@@ -1024,7 +1024,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: false,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -1035,8 +1035,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:MultiRegion',
       'kms:MultiRegionKeyType',
       'kms:ResourceAliases',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'ListKeys',
@@ -1046,7 +1046,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: false,
     keyResource: false,
     resources: [],
-    conditionKeys: []
+    conditionKeys: [],
   },
   {
     name: 'ListResourceTags',
@@ -1056,7 +1056,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: false,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -1067,8 +1067,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:MultiRegion',
       'kms:MultiRegionKeyType',
       'kms:ResourceAliases',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'ListRetirableGrants',
@@ -1078,7 +1078,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: false,
     keyResource: false,
     resources: [],
-    conditionKeys: []
+    conditionKeys: [],
   },
   {
     name: 'PutKeyPolicy',
@@ -1088,7 +1088,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: false,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -1100,8 +1100,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:MultiRegion',
       'kms:MultiRegionKeyType',
       'kms:ResourceAliases',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'ReEncryptFrom',
@@ -1111,7 +1111,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: true,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -1127,8 +1127,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:ReEncryptOnSameKey',
       'kms:RequestAlias',
       'kms:ResourceAliases',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'ReEncryptTo',
@@ -1138,7 +1138,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: true,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -1154,8 +1154,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:ReEncryptOnSameKey',
       'kms:RequestAlias',
       'kms:ResourceAliases',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'ReplicateKey',
@@ -1165,7 +1165,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: false,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -1177,8 +1177,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:MultiRegionKeyType',
       'kms:ReplicaRegion',
       'kms:ResourceAliases',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'RetireGrant',
@@ -1188,7 +1188,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: false,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -1202,8 +1202,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:MultiRegion',
       'kms:MultiRegionKeyType',
       'kms:ResourceAliases',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'RevokeGrant',
@@ -1213,7 +1213,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: false,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -1225,8 +1225,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:MultiRegion',
       'kms:MultiRegionKeyType',
       'kms:ResourceAliases',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'RotateKeyOnDemand',
@@ -1236,7 +1236,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: false,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -1247,8 +1247,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:MultiRegion',
       'kms:MultiRegionKeyType',
       'kms:ResourceAliases',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'ScheduleKeyDeletion',
@@ -1258,7 +1258,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: false,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -1271,8 +1271,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:ResourceAliases',
       'kms:ScheduleKeyDeletionPendingWindowInDays',
       'kms:TrailingDaysWithoutKeyUsage',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'Sign',
@@ -1282,7 +1282,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: true,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -1296,8 +1296,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:RequestAlias',
       'kms:ResourceAliases',
       'kms:SigningAlgorithm',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'SynchronizeMultiRegionKey',
@@ -1307,7 +1307,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: false,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -1316,8 +1316,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:KeyUsage',
       'kms:MultiRegion',
       'kms:MultiRegionKeyType',
-      'kms:ResourceAliases'
-    ]
+      'kms:ResourceAliases',
+    ],
   },
   {
     name: 'TagResource',
@@ -1327,7 +1327,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: false,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:RequestTag/',
@@ -1340,8 +1340,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:MultiRegion',
       'kms:MultiRegionKeyType',
       'kms:ResourceAliases',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'UntagResource',
@@ -1351,7 +1351,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: false,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:RequestTag/',
@@ -1364,8 +1364,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:MultiRegion',
       'kms:MultiRegionKeyType',
       'kms:ResourceAliases',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'UpdateAlias',
@@ -1376,8 +1376,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     keyResource: true,
     resources: [
       'alias',
-      'key (currently associated)',
-      'key (newly associated)'
+      'key',
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -1388,8 +1388,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:MultiRegion',
       'kms:MultiRegionKeyType',
       'kms:ResourceAliases',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'UpdateCustomKeyStore',
@@ -1400,8 +1400,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     keyResource: false,
     resources: [],
     conditionKeys: [
-      'kms:CallerAccount'
-    ]
+      'kms:CallerAccount',
+    ],
   },
   {
     name: 'UpdateKeyDescription',
@@ -1411,7 +1411,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: false,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -1422,8 +1422,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:MultiRegion',
       'kms:MultiRegionKeyType',
       'kms:ResourceAliases',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'UpdatePrimaryRegion',
@@ -1433,7 +1433,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: false,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -1445,8 +1445,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:MultiRegionKeyType',
       'kms:PrimaryRegion',
       'kms:ResourceAliases',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'Verify',
@@ -1456,7 +1456,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: true,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -1470,8 +1470,8 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:RequestAlias',
       'kms:ResourceAliases',
       'kms:SigningAlgorithm',
-      'kms:ViaService'
-    ]
+      'kms:ViaService',
+    ],
   },
   {
     name: 'VerifyMac',
@@ -1481,7 +1481,7 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
     cryptographic: true,
     keyResource: true,
     resources: [
-      'key'
+      'key',
     ],
     conditionKeys: [
       'aws:ResourceTag/',
@@ -1494,9 +1494,9 @@ export const ACTION_FACTS: readonly ActionFacts[] = [
       'kms:MultiRegionKeyType',
       'kms:RequestAlias',
       'kms:ResourceAliases',
-      'kms:ViaService'
-    ]
-  }
+      'kms:ViaService',
+    ],
+  },
 ] as const as readonly ActionFacts[];
 
 export const CONDITION_KEY_FACTS: readonly ConditionKeyFacts[] = [
@@ -1504,426 +1504,426 @@ export const CONDITION_KEY_FACTS: readonly ConditionKeyFacts[] = [
     name: 'kms:BypassPolicyLockoutSafetyCheck',
     prefix: false,
     type: 'Bool',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'kms:CallerAccount',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'kms:CustomerMasterKeySpec',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'kms:CustomerMasterKeyUsage',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'kms:DataKeyPairSpec',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'kms:EncryptionAlgorithm',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'kms:EncryptionContext:',
     prefix: true,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'kms:EncryptionContextKeys',
     prefix: false,
     type: 'String',
-    multiValued: true
+    multiValued: true,
   },
   {
     name: 'kms:ExpirationModel',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'kms:GrantConstraintSourceArn',
     prefix: false,
     type: 'ARN',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'kms:GrantConstraintType',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'kms:GrantIsForAWSResource',
     prefix: false,
     type: 'Bool',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'kms:GrantOperations',
     prefix: false,
     type: 'String',
-    multiValued: true
+    multiValued: true,
   },
   {
     name: 'kms:GranteePrincipal',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'kms:GranteeServicePrincipal',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'kms:KeyAgreementAlgorithm',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'kms:KeyOrigin',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'kms:KeySpec',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'kms:KeyUsage',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'kms:MacAlgorithm',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'kms:MessageType',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'kms:MultiRegion',
     prefix: false,
     type: 'Bool',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'kms:MultiRegionKeyType',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'kms:PrimaryRegion',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'kms:ReEncryptOnSameKey',
     prefix: false,
     type: 'Bool',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'kms:RecipientAttestation:ImageSha384',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'kms:RecipientAttestation:PCR',
     prefix: true,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'kms:ReplicaRegion',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'kms:RequestAlias',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'kms:ResourceAliases',
     prefix: false,
     type: 'String',
-    multiValued: true
+    multiValued: true,
   },
   {
     name: 'kms:RetiringPrincipal',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'kms:RetiringServicePrincipal',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'kms:RotationPeriodInDays',
     prefix: false,
     type: 'Numeric',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'kms:ScheduleKeyDeletionPendingWindowInDays',
     prefix: false,
     type: 'Numeric',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'kms:SigningAlgorithm',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'kms:TrailingDaysWithoutKeyUsage',
     prefix: false,
     type: 'Numeric',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'kms:ValidTo',
     prefix: false,
     type: 'Date',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'kms:ViaService',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'kms:WrappingAlgorithm',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'kms:WrappingKeySpec',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'aws:SourceVpce',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'aws:SourceVpc',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'aws:SourceIp',
     prefix: false,
     type: 'IpAddress',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'aws:PrincipalArn',
     prefix: false,
     type: 'ARN',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'aws:PrincipalAccount',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'aws:PrincipalOrgID',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'aws:PrincipalOrgPaths',
     prefix: false,
     type: 'String',
-    multiValued: true
+    multiValued: true,
   },
   {
     name: 'aws:PrincipalTag/',
     prefix: true,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'aws:PrincipalIsAWSService',
     prefix: false,
     type: 'Bool',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'aws:PrincipalServiceName',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'aws:PrincipalType',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'aws:ViaAWSService',
     prefix: false,
     type: 'Bool',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'aws:CalledVia',
     prefix: false,
     type: 'String',
-    multiValued: true
+    multiValued: true,
   },
   {
     name: 'aws:CalledViaFirst',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'aws:CalledViaLast',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'aws:SourceArn',
     prefix: false,
     type: 'ARN',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'aws:SourceAccount',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'aws:SourceOrgID',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'aws:ResourceTag/',
     prefix: true,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'aws:RequestTag/',
     prefix: true,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'aws:TagKeys',
     prefix: false,
     type: 'String',
-    multiValued: true
+    multiValued: true,
   },
   {
     name: 'aws:ResourceAccount',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'aws:ResourceOrgID',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'aws:username',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'aws:userid',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'aws:CurrentTime',
     prefix: false,
     type: 'Date',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'aws:EpochTime',
     prefix: false,
     type: 'Date',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'aws:SecureTransport',
     prefix: false,
     type: 'Bool',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'aws:RequestedRegion',
     prefix: false,
     type: 'String',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'aws:MultiFactorAuthPresent',
     prefix: false,
     type: 'Bool',
-    multiValued: false
+    multiValued: false,
   },
   {
     name: 'aws:VpcSourceIp',
     prefix: false,
     type: 'IpAddress',
-    multiValued: false
-  }
+    multiValued: false,
+  },
 ] as const as readonly ConditionKeyFacts[];

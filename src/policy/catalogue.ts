@@ -79,11 +79,14 @@ export const GRANT_IS_FOR_AWS_RESOURCE_ACTIONS: readonly string[] = ['kms:Create
  * @see https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
  */
 export const PermissionSets = {
-  /** Key administrators: manage, never use. Includes PutKeyPolicy so the key can never be locked out. */
+  /**
+   * Key administrators: manage, never use. Includes PutKeyPolicy so the key can never be locked out. IAM-only actions
+   * (ListAliases, ...) are left out: a key policy cannot grant them.
+   */
   administer: [
     'kms:CancelKeyDeletion', 'kms:CreateAlias', 'kms:DeleteAlias', 'kms:DescribeKey', 'kms:DisableKey',
     'kms:DisableKeyRotation', 'kms:EnableKey', 'kms:EnableKeyRotation', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus',
-    'kms:ListAliases', 'kms:ListGrants', 'kms:ListKeyPolicies', 'kms:ListKeyRotations', 'kms:ListResourceTags',
+    'kms:ListGrants', 'kms:ListKeyPolicies', 'kms:ListKeyRotations', 'kms:ListResourceTags',
     'kms:PutKeyPolicy', 'kms:RevokeGrant', 'kms:RotateKeyOnDemand', 'kms:ScheduleKeyDeletion', 'kms:TagResource',
     'kms:UntagResource', 'kms:UpdateAlias', 'kms:UpdateKeyDescription',
   ],

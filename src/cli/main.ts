@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+/**
+ * kms-guard: command-line entry.
+ *
+ *   kms-guard evaluate FILE...
+ *
+ * Each FILE holds one scenario object or an array of them. Prints one JSON result per scenario, in order, one per line
+ * (JSON Lines). Exit status: 0 when every scenario was evaluated, 2 on invalid input (the errors go to stderr; an invalid
+ * scenario still gets its line, an implicit deny carrying the errors), 1 on usage errors.
+ */
+import { readFileSync } from 'fs';
+import { KmsAccessEvaluator } from '../evaluator/kms-access-evaluator';
+
+const USAGE = 'usage: kms-guard evaluate FILE...\n  each FILE holds one scenario object or an array of them; prints one JSON result per line';
+
+export interface CliIo {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+  readonly readFile: (path: string) => string;
+}
+
+/** Runs the CLI and returns its exit code; all I/O goes through `io` so tests can drive it. */
+export function runCli(args: readonly string[], io: CliIo): number {
+  const [command, ...files] = args;
+  if (command === '--help' || command === '-h' || command === 'help') {
+    io.out(USAGE);
+    return 0;
+  }
+  if (command !== 'evaluate' || files.length === 0) {
+    io.err(command === undefined ? USAGE : `kms-guard: unknown command or missing FILE: ${args.join(' ')}\n${USAGE}`);
+    return 1;
+  }
+  let status = 0;
+  for (const file of files) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(io.readFile(file));
+    } catch (e) {
+      io.err(`kms-guard: ${file}: cannot read a JSON scenario: ${(e as Error).message}`);
+      status = 2;
+      continue;
+    }
+    const scenarios = Array.isArray(parsed) ? parsed : [parsed];
+    scenarios.forEach((scenario, index) => {
+      const result = KmsAccessEvaluator.evaluate(scenario);
+      io.out(JSON.stringify(result));
+      for (const e of result.errors) {
+        const where = [e.policy, e.statement, e.field].filter((x) => x !== undefined).join(', ');
+        io.err(`kms-guard: ${file}${Array.isArray(parsed) ? `[${index}]` : ''}: error ${e.code}: ${e.message}${where ? ` (${where})` : ''}`);
+        status = 2;
+      }
+    });
+  }
+  return status;
+}
+
+if (require.main === module) {
+  process.exitCode = runCli(process.argv.slice(2), {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+    readFile: (path) => readFileSync(path, 'utf-8'),
+  });
+}

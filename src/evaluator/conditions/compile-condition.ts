@@ -1,0 +1,233 @@
+/**
+ * Compiles a statement's Condition element into tests, once, when the policy is compiled: operator names parsed,
+ * keys lower-cased, values parsed into their operator's type, wildcard matchers built. Bad input never throws: it is
+ * reported to the IssueCollector and the condition is left out (an error makes the policy unevaluable anyway).
+ *
+ * Grammar (reference_policies_elements_condition_operators.md, reference_policies_multi-value-conditions.md):
+ * `"Condition": { "<operator>": { "<key>": <value> | [<value>, ...] }, ... }`, values being strings, numbers or
+ * booleans. All conditions of a statement AND together; the engine does that.
+ */
+import { conditionKeyFacts } from '../../policy/catalogue';
+import { IssueCollector, IssueLocation, show } from '../../policy/issues';
+import { PolicyKind } from '../../policy/policy-kind';
+import { parseTemplate } from '../variables';
+import { CompiledCondition, NullCondition, ValueCondition } from './compiled-condition';
+import { ParsedOperatorName, parseOperatorName } from './operator-name';
+import { KeyType, PolicyValue } from './types';
+
+export type { CompiledCondition } from './compiled-condition';
+
+export interface ConditionCompileOptions {
+  /** Policy Version is "2012-10-17": policy variables are substituted. Otherwise `${...}` is literal text. */
+  readonly variables: boolean;
+  readonly policyKind: PolicyKind;
+}
+
+/**
+ * Compiles a statement's Condition element (the raw JSON value). Never throws: on bad input records errors in
+ * `issues` (with `where` and a field such as `Condition.StringEquals.kms:CallerAccount`; `where.field`, when set,
+ * replaces the leading `Condition`) and returns the conditions it could compile.
+ */
+export function compileConditionBlock(
+  block: unknown,
+  where: IssueLocation,
+  options: ConditionCompileOptions,
+  issues: IssueCollector,
+): CompiledCondition[] {
+  const base = where.field ?? 'Condition';
+  if (!isObject(block)) {
+    issues.error(
+      'invalid-condition',
+      `the Condition element must be an object such as \`{"StringEquals": {"kms:CallerAccount": "111122223333"}}\`; received ${show(block)}`,
+      { ...where, field: base },
+    );
+    return [];
+  }
+  const out: CompiledCondition[] = [];
+  for (const [operatorText, keyBlock] of Object.entries(block)) {
+    const field = `${base}.${operatorText}`;
+    const parsed = parseOperatorName(operatorText);
+    if (!('definition' in parsed)) {
+      const hint = parsed.suggestion === undefined
+        ? 'use an IAM condition operator such as `StringEquals`, `ArnLike`, `IpAddress` or `Null`'
+        : `did you mean \`${parsed.suggestion}\`?`;
+      issues.error('unknown-condition-operator', `${parsed.problem}; operator names are case-sensitive. ${hint}`, { ...where, field });
+      continue;
+    }
+    if (!isObject(keyBlock) || Object.keys(keyBlock).length === 0) {
+      issues.error(
+        'invalid-condition',
+        `condition operator \`${operatorText}\` must map at least one condition key to its value(s), e.g. \`{"kms:CallerAccount": "111122223333"}\`; ` +
+          `received ${show(keyBlock)}`,
+        { ...where, field },
+      );
+      continue;
+    }
+    for (const [key, rawValue] of Object.entries(keyBlock)) {
+      const compiled = compileCondition(parsed, operatorText, key, rawValue, { ...where, field: `${field}.${key}` }, options, issues);
+      if (compiled !== undefined) out.push(compiled);
+    }
+  }
+  return out;
+}
+
+/** A one-line human description, e.g. `StringEquals kms:CallerAccount in ["111122223333"]`, for explanations. */
+export function describeCondition(c: CompiledCondition): string {
+  return `${c.operator} ${c.key} in ${JSON.stringify(c.values)}`;
+}
+
+const OVERLY_PERMISSIVE_PREFIXES = ['kms:encryptioncontext:', 'aws:requesttag/'];
+
+/** Which operators suit each catalogue key type, for the type-mismatch hint. */
+const OPERATORS_FOR_TYPE: Readonly<Record<string, string>> = {
+  String: 'a String operator (`StringEquals`, `StringLike`, ...)',
+  ARN: 'an ARN operator (`ArnLike`, `ArnEquals`, ...) or a String operator',
+  Numeric: 'a Numeric operator (`NumericEquals`, `NumericLessThan`, ...)',
+  Date: 'a Date operator (`DateLessThan`, `DateGreaterThan`, ...)',
+  Bool: '`Bool`',
+  Binary: '`BinaryEquals`',
+  IpAddress: '`IpAddress` or `NotIpAddress`',
+};
+
+function compileCondition(
+  parsed: ParsedOperatorName,
+  operator: string,
+  key: string,
+  rawValue: unknown,
+  where: IssueLocation,
+  options: ConditionCompileOptions,
+  issues: IssueCollector,
+): CompiledCondition | undefined {
+  if (key.trim() === '') {
+    issues.error('invalid-condition', `condition operator \`${operator}\` names an empty condition key; write a key such as \`kms:CallerAccount\``, where);
+    return undefined;
+  }
+  // "You can use an IAM policy variable only in the value of the kms:EncryptionContext:context-key condition key.
+  // You cannot use a variable in the key." (conditions-kms.md); the same holds for every key.
+  if (key.includes('${')) {
+    issues.error(
+      'policy-variable-in-condition-key',
+      `condition key ${show(key)} holds a policy variable; variables can only be used in condition values, never in keys. ` +
+        'move the variable into the value, or name the key literally',
+      where,
+    );
+    return undefined;
+  }
+  const values = conditionValues(rawValue, operator, key, where, issues);
+  if (values === undefined) return undefined;
+
+  const { definition, setOperator, ifExists } = parsed;
+  const lowerKey = key.toLowerCase();
+  const facts = conditionKeyFacts(lowerKey);
+
+  // Set operators (reference_policies_multi-value-conditions.md; conditions-kms.md, "Using set operators").
+  if (setOperator !== undefined) {
+    if (definition.kind === 'existence') {
+      issues.warning(
+        'set-operator-on-null',
+        `\`${operator}\` puts a set operator on \`Null\`, which only tests whether \`${key}\` exists; the set operator is ignored. write \`Null\``,
+        where,
+      );
+    } else if (setOperator === 'ForAllValues' && OVERLY_PERMISSIVE_PREFIXES.some((p) => lowerKey.startsWith(p))) {
+      // KMS rejects such policies with OverlyPermissiveCondition (conditions-kms.md); other policy types accept them.
+      const message = `\`ForAllValues\` on the single-valued key \`${key}\` matches requests without that ${lowerKey.startsWith('aws:') ? 'tag' : 'encryption context'} ` +
+        'or with unlisted ones, so it does not require what it seems to' +
+        (options.policyKind === 'key' ? '; AWS KMS rejects this key policy (OverlyPermissiveCondition)' : '') +
+        `. remove \`ForAllValues:\` and write \`${operator.slice('ForAllValues:'.length)}\``;
+      if (options.policyKind === 'key') issues.error('overly-permissive-condition', message, where);
+      else issues.warning('overly-permissive-condition', message, where);
+    } else if (facts !== undefined && !facts.multiValued) {
+      issues.warning(
+        'set-operator-on-single-valued-key',
+        `\`${setOperator}:\` is meant for multi-valued keys but \`${key}\` is single-valued; a set operator on it can be overly permissive ` +
+          `or restrictive (conditions-kms.md). remove \`${setOperator}:\``,
+        where,
+      );
+    }
+  } else if (definition.kind === 'value' && facts?.multiValued) {
+    issues.warning(
+      'missing-set-operator',
+      `\`${key}\` is multi-valued and needs a set operator, but \`${operator}\` has none; it is evaluated as true when any request value ` +
+        `matches${definition.negated ? ' (for this negated operator: when no request value matches)' : ''}. write \`ForAnyValue:${operator}\` ` +
+        `or \`ForAllValues:${operator}\``,
+      where,
+    );
+  }
+
+  const keyType = facts?.type;
+  if (definition.keyTypes !== undefined && keyType !== undefined && !definition.keyTypes.includes(keyType as KeyType)) {
+    issues.warning(
+      'condition-type-mismatch',
+      `\`${operator}\` cannot compare \`${key}\`, a ${keyType} condition key: request values that do not parse as the operator's type ` +
+        `match no policy value. use ${OPERATORS_FOR_TYPE[keyType] ?? `an operator for ${keyType} values`}`,
+      where,
+    );
+  }
+
+  const isList = Array.isArray(rawValue);
+  const valueWhere = (i: number): IssueLocation => (isList ? { ...where, field: `${where.field}[${i}]` } : where);
+  const substitute = options.variables && definition.acceptsVariables;
+  const policyValues: PolicyValue[] = values.map((v, i) => (substitute ? parseTemplate(v, valueWhere(i), issues) : v));
+
+  let rejected = false;
+  const reject = (i: number, expected: string): void => {
+    rejected = true;
+    const variableHint = options.variables && !definition.acceptsVariables && values[i].includes('${')
+      ? ` (policy variables cannot be used with \`${definition.name}\`, reference_policies_variables.md)`
+      : '';
+    issues.error(
+      'invalid-condition-value',
+      `\`${operator}\` on \`${key}\` cannot use the value ${show(values[i])}${variableHint}; expected ${expected}`,
+      valueWhere(i),
+    );
+  };
+  const warn = (i: number, code: string, message: string): void => issues.warning(code, message, valueWhere(i));
+
+  if (definition.kind === 'existence') {
+    const expectation = definition.compile(policyValues, reject);
+    return rejected ? undefined : new NullCondition(operator, key, values, lowerKey, expectation.matchAbsent, expectation.matchPresent);
+  }
+  const matcher = definition.compile(policyValues, reject, warn);
+  if (rejected) return undefined;
+  const negated = definition.negated;
+  const requireAll = setOperator === undefined ? negated : setOperator === 'ForAllValues';
+  const whenAbsent = ifExists || (setOperator === undefined ? negated : setOperator === 'ForAllValues');
+  return new ValueCondition(operator, key, values, lowerKey, matcher, negated, requireAll, whenAbsent);
+}
+
+/**
+ * The values of one condition as strings: a string, number or boolean, or a non-empty array of them.
+ * [choice] An empty array is an error: it gives the condition nothing to compare with, and whether AWS reads it as
+ * "no match" or rejects the policy is not documented.
+ */
+function conditionValues(raw: unknown, operator: string, key: string, where: IssueLocation, issues: IssueCollector): string[] | undefined {
+  const expected = 'a string, number or boolean, or a non-empty array of them';
+  if (isScalar(raw)) return [String(raw)];
+  if (!Array.isArray(raw) || raw.length === 0) {
+    issues.error('invalid-condition-value', `\`${operator}\` on \`${key}\` has the value ${show(raw)}; expected ${expected}`, where);
+    return undefined;
+  }
+  const out: string[] = [];
+  let ok = true;
+  raw.forEach((v: unknown, i) => {
+    if (isScalar(v)) {
+      out.push(String(v));
+    } else {
+      ok = false;
+      issues.error(
+        'invalid-condition-value',
+        `\`${operator}\` on \`${key}\` has the list element ${show(v)}; expected a string, number or boolean`,
+        { ...where, field: `${where.field}[${i}]` },
+      );
+    }
+  });
+  return ok ? out : undefined;
+}
+
+function isScalar(v: unknown): v is string | number | boolean {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

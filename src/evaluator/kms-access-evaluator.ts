@@ -1,0 +1,195 @@
+/**
+ * The public face of the evaluator (jsii-compatible: classes, static methods, structs, string enums).
+ *
+ * Parse -> validate -> evaluate: the scenario is read and checked first; invalid input is returned as errors with
+ * stable codes and an implicit deny, never an exception and never an allow.
+ */
+import { Authorization, authorize } from './engine';
+import { Environment, readEnvironment, readRequest } from './scenario';
+import { Issue, IssueCollector } from '../policy/issues';
+import { isObject } from '../policy/policy-document';
+
+/** What KMS would do with a request. */
+export enum KmsDecision {
+  /** A policy or grant allows the request and nothing denies it. */
+  ALLOW = 'allow',
+  /** A Deny statement in some policy applies: nothing can override it. */
+  EXPLICIT_DENY = 'explicit-deny',
+  /** Nothing allows the request (or the input could not be evaluated: see `errors`). */
+  IMPLICIT_DENY = 'implicit-deny',
+}
+
+/** A problem in the scenario: an error makes it unevaluable, a warning flags a likely mistake. */
+export interface EvaluationIssue {
+  /** Stable code, e.g. `unknown-condition-operator`, `principal-wildcard-arn`, `missing-field`. */
+  readonly code: string;
+  /** `error` or `warning`. */
+  readonly severity: string;
+  /** What is wrong, the value received, what was expected, how to fix it. */
+  readonly message: string;
+  /** The policy, e.g. `key policy`, `identity policy #0`. @default - not inside a policy */
+  readonly policy?: string;
+  /** The statement, `Sid "Name"` or `statement #2`. @default - not inside a statement */
+  readonly statement?: string;
+  /** The field, e.g. `Condition.StringEquals.kms:CallerAccount` or `request.action`. @default - the whole input */
+  readonly field?: string;
+}
+
+/** A policy statement that decided a check. */
+export interface DecidingStatement {
+  /** e.g. `key policy`, `identity policy #0`, `SCP #1`. */
+  readonly policy: string;
+  /** `Sid "Name"` or `statement #2`. */
+  readonly statement: string;
+  /** `Allow` or `Deny`. */
+  readonly effect: string;
+}
+
+/** One authorization a request needs: ReEncrypt and the alias operations need several. */
+export interface AuthorizationCheck {
+  /** The action checked, e.g. `kms:ReEncryptFrom`. */
+  readonly action: string;
+  /** The key ARN, alias ARN, or `*`. */
+  readonly resource: string;
+  readonly decision: KmsDecision;
+  readonly explanation: string;
+  readonly decidedBy: DecidingStatement[];
+}
+
+/** The decision on one scenario, with its explanation. */
+export interface EvaluationResult {
+  /** The scenario's name, when it has one. @default - unnamed */
+  readonly name?: string;
+  readonly decision: KmsDecision;
+  /** Which statement of which policy allowed or denied, or for an implicit deny what was missing. */
+  readonly explanation: string;
+  /** Each authorization the request needed. Empty when the input is invalid. */
+  readonly checks: AuthorizationCheck[];
+  /** `passed`, `failed` or `bypassed`, for PutKeyPolicy and CreateKey requests with a new key policy. @default - not applicable */
+  readonly lockoutSafetyCheck?: string;
+  /** Problems that made the scenario unevaluable; when non-empty the decision is `implicit-deny`. */
+  readonly errors: EvaluationIssue[];
+  readonly warnings: EvaluationIssue[];
+}
+
+/**
+ * A scenario's key, caller, policies, endpoint and grants, compiled once so that many requests can be decided
+ * quickly against them.
+ */
+export class CompiledScenario {
+  /** @internal */
+  public readonly _env?: Environment;
+  /** @internal */
+  public readonly _issues: Issue[];
+  /** @internal */
+  public readonly _defaultRequest: unknown;
+  /** @internal */
+  public readonly _name?: string;
+
+  /** @internal */
+  public constructor(env: Environment | undefined, issues: Issue[], defaultRequest: unknown, name: string | undefined) {
+    this._env = env;
+    this._issues = issues;
+    this._defaultRequest = defaultRequest;
+    this._name = name;
+  }
+
+  /** Problems found while compiling the scenario; any error makes every evaluation an implicit deny with that error. */
+  public get errors(): EvaluationIssue[] {
+    return this._issues.filter((i) => i.severity === 'error');
+  }
+
+  /**
+   * Decides a request against the compiled scenario.
+   * @param request the scenario's `request` object (same format); @default - the request the scenario was compiled with
+   */
+  public evaluate(request?: any): EvaluationResult {
+    try {
+      const issues = new IssueCollector();
+      issues.issues.push(...this._issues);
+      const req = readRequest(request ?? this._defaultRequest, this._env, issues);
+      if (!this._env || !req || issues.hasErrors) return invalid(this._name, issues.issues);
+      return toResult(this._name, authorize(this._env, req), issues.issues);
+    } catch (e) {
+      return internalError(this._name, e);
+    }
+  }
+}
+
+/**
+ * Decides KMS requests offline, as AWS KMS does: key policy, IAM policies, grants, VPC endpoint policy, SCPs, RCPs,
+ * permissions boundaries and session policies, with conditions and policy variables.
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/determining-access.html
+ */
+export class KmsAccessEvaluator {
+  /**
+   * Evaluates one scenario (format: see the README, "Scenario format"). Never throws: invalid input yields an
+   * implicit deny with `errors`.
+   */
+  public static evaluate(scenario: any): EvaluationResult {
+    return KmsAccessEvaluator.compile(scenario).evaluate();
+  }
+
+  /**
+   * Compiles a scenario's key, caller, policies, endpoint and grants for repeated evaluation of many requests.
+   * The scenario's `request` becomes the default request of `evaluate()`.
+   */
+  public static compile(scenario: any): CompiledScenario {
+    try {
+      const issues = new IssueCollector();
+      if (!isObject(scenario)) {
+        issues.error('invalid-field', `a scenario must be a JSON object with key, caller and request, got ${Array.isArray(scenario) ? 'an array' : scenario === null ? 'null' : typeof scenario}`);
+        return new CompiledScenario(undefined, issues.issues, undefined, undefined);
+      }
+      const name = typeof scenario.name === 'string' ? scenario.name : undefined;
+      const env = readEnvironment(scenario, issues);
+      return new CompiledScenario(env, issues.issues, scenario.request, name);
+    } catch (e) {
+      return new CompiledScenario(undefined, [internalIssue(e)], undefined, undefined);
+    }
+  }
+
+  private constructor() {}
+}
+
+function toResult(name: string | undefined, a: Authorization, issues: Issue[]): EvaluationResult {
+  return {
+    ...(name !== undefined ? { name } : {}),
+    decision: a.decision as KmsDecision,
+    explanation: a.explanation,
+    checks: a.checks.map((c) => ({
+      action: c.action,
+      resource: c.resource,
+      decision: c.decision as KmsDecision,
+      explanation: c.explanation,
+      decidedBy: c.decidedBy as DecidingStatement[],
+    })),
+    ...(a.lockoutSafetyCheck ? { lockoutSafetyCheck: a.lockoutSafetyCheck } : {}),
+    errors: [],
+    warnings: issues.length === 0 ? [] : issues.filter((i) => i.severity === 'warning'),
+  };
+}
+
+function invalid(name: string | undefined, issues: Issue[]): EvaluationResult {
+  const errors = issues.filter((i) => i.severity === 'error');
+  const first = errors[0];
+  const whereText = first ? [first.policy, first.statement, first.field].filter((x) => x !== undefined).join(', ') : '';
+  return {
+    ...(name !== undefined ? { name } : {}),
+    decision: KmsDecision.IMPLICIT_DENY,
+    explanation: first
+      ? `the scenario is invalid and was not evaluated: ${first.message}${whereText ? ` (${whereText})` : ''}${errors.length > 1 ? `, and ${errors.length - 1} more error(s)` : ''}`
+      : 'the scenario is invalid and was not evaluated',
+    checks: [],
+    errors,
+    warnings: issues.filter((i) => i.severity === 'warning'),
+  };
+}
+
+function internalIssue(e: unknown): Issue {
+  return { code: 'internal-error', severity: 'error', message: `the evaluator failed on this input (${(e as Error)?.message ?? String(e)}); please report it with the scenario` };
+}
+
+function internalError(name: string | undefined, e: unknown): EvaluationResult {
+  return invalid(name, [internalIssue(e)]);
+}

@@ -1,0 +1,168 @@
+/**
+ * The condition keys of one authorization check, derived lazily from the scenario: a condition only pays for the keys
+ * it reads. `request.context` entries override derived values.
+ *
+ * Which keys exist for which operation: kms-developer-guide conditions-kms.md and conditions-aws.md, summarised in
+ * kms-semantics.md §3 and the README's scenario format.
+ */
+import { ConditionContext, ContextValue } from './context';
+import { Environment, KeyModel, RequestModel } from './scenario';
+import { parseAliasArn } from '../policy/arn';
+import {
+  ENCRYPTION_ALGORITHM_ACTIONS,
+  ENCRYPTION_CONTEXT_ACTIONS,
+  GRANT_IS_FOR_AWS_RESOURCE_ACTIONS,
+  REQUEST_ALIAS_ACTIONS,
+  actionFacts,
+} from '../policy/catalogue';
+
+type Deriver = (c: RequestContext) => ContextValue | undefined;
+
+const CALLER_TYPES: Record<string, string | undefined> = {
+  'user': 'User',
+  'role': 'AssumedRole',
+  'assumed-role': 'AssumedRole',
+  'federated-user': 'FederatedUser',
+  'root': 'Account',
+};
+
+const bool = (b: boolean): string => (b ? 'true' : 'false');
+const ecActions = new Set(ENCRYPTION_CONTEXT_ACTIONS.map((a) => a.toLowerCase()));
+const algorithmActions = new Set(ENCRYPTION_ALGORITHM_ACTIONS.map((a) => a.toLowerCase()));
+const aliasActions = new Set(REQUEST_ALIAS_ACTIONS.map((a) => a.toLowerCase()));
+const grantActions = new Set(GRANT_IS_FOR_AWS_RESOURCE_ACTIONS.map((a) => a.toLowerCase()));
+
+const DERIVED = new Map<string, Deriver>([
+  ['kms:calleraccount', (c) => c.env.caller.identity.account],
+  ['aws:principalaccount', (c) => c.env.caller.identity.account],
+  ['aws:principalarn', (c) => c.env.caller.identity.principalArn],
+  ['aws:principalorgid', (c) => (c.isService ? undefined : c.env.caller.orgId)],
+  ['aws:principaltype', (c) => CALLER_TYPES[c.env.caller.identity.kind]],
+  ['aws:username', (c) => (c.env.caller.identity.kind === 'user' ? c.env.caller.identity.name : undefined)],
+  ['aws:principalisawsservice', (c) => bool(c.isService)],
+  ['aws:principalservicename', (c) => c.env.caller.identity.service],
+  // A request an integrated service makes on the principal's behalf carries kms:ViaService (conditions-kms.md).
+  ['aws:viaawsservice', (c) => bool(c.request.context.has('kms:viaservice'))],
+  ['aws:sourcevpce', (c) => c.env.endpoint?.id],
+  ['aws:sourcevpc', (c) => c.env.endpoint?.vpcId],
+  ['aws:requestedregion', (c) => c.key?.parsed.region],
+  ['aws:resourceaccount', (c) => c.key?.parsed.account],
+  // KMS accepts only TLS connections.
+  ['aws:securetransport', () => 'true'],
+  ['kms:encryptioncontextkeys', (c) => {
+    const ec = c.encryptionContext;
+    return ec && Object.keys(ec).length > 0 ? Object.keys(ec) : undefined;
+  }],
+  ['kms:grantoperations', (c) => (c.isCreateGrant ? c.request.createGrant?.operations : undefined)],
+  ['kms:granteeprincipal', (c) => (c.isCreateGrant ? c.request.createGrant?.granteeText : undefined)],
+  ['kms:retiringprincipal', (c) => (c.isCreateGrant ? c.request.createGrant?.retiringText : undefined)],
+  ['kms:grantconstrainttype', (c) => {
+    const constraints = c.isCreateGrant ? c.request.createGrant?.constraints : undefined;
+    return constraints ? (constraints.type === 'equals' ? 'EncryptionContextEquals' : 'EncryptionContextSubset') : undefined;
+  }],
+  // [choice] Direct calls carry "false" (not an absent key): conditions-kms.md describes the key as true only when an
+  // integrated service makes the call, and "Bool false" denies then block direct calls as their authors intend.
+  ['kms:grantisforawsresource', (c) => (grantActions.has(c.lowerAction) ? bool(c.request.context.has('kms:viaservice')) : undefined)],
+  ['kms:requestalias', (c) => (aliasActions.has(c.lowerAction) ? requestAlias(c.request.keyId) : undefined)],
+  ['kms:resourcealiases', (c) => (c.keyResource && !c.keyPolicyView ? c.key?.aliases : undefined)],
+  ['kms:keyspec', (c) => c.keyProperty('keySpec')],
+  ['kms:keyusage', (c) => c.keyProperty('keyUsage')],
+  ['kms:keyorigin', (c) => c.keyProperty('keyOrigin')],
+  ['kms:multiregion', (c) => c.keyProperty('multiRegion')],
+  ['kms:multiregionkeytype', (c) => c.keyProperty('multiRegionKeyType')],
+  ['kms:encryptionalgorithm', (c) => (algorithmActions.has(c.lowerAction) && c.key?.keySpec === 'SYMMETRIC_DEFAULT' ? 'SYMMETRIC_DEFAULT' : undefined)],
+  ['kms:bypasspolicylockoutsafetycheck', (c) => {
+    const b = c.request.bypassPolicyLockoutSafetyCheck;
+    return b === undefined || (c.lowerAction !== 'kms:putkeypolicy' && c.lowerAction !== 'kms:createkey') ? undefined : bool(b);
+  }],
+  ['kms:reencryptonsamekey', (c) => (c.lowerAction === 'kms:reencryptfrom' || c.lowerAction === 'kms:reencryptto')
+    ? bool((c.request.destinationKey?.arn ?? c.env.key?.arn) === c.env.key?.arn)
+    : undefined],
+]);
+
+type KeyProperty = 'keySpec' | 'keyUsage' | 'keyOrigin' | 'multiRegion' | 'multiRegionKeyType';
+type KeyProperties = Pick<KeyModel, 'keySpec' | 'keyUsage' | 'keyOrigin' | 'multiRegion' | 'multiRegionKeyType'>;
+const NEW_KEY_DEFAULTS: KeyProperties = { keySpec: 'SYMMETRIC_DEFAULT', keyUsage: 'ENCRYPT_DECRYPT', keyOrigin: 'AWS_KMS', multiRegion: false };
+
+function keyPropertyValue(key: KeyProperties, property: KeyProperty): string | undefined {
+  const value = key[property];
+  return typeof value === 'boolean' ? bool(value) : value;
+}
+
+const EC_PREFIX = 'kms:encryptioncontext:';
+const PRINCIPAL_TAG_PREFIX = 'aws:principaltag/';
+const RESOURCE_TAG_PREFIX = 'aws:resourcetag/';
+
+/** The alias name a request's KeyId names (`alias/x` from `alias/x` or an alias ARN), if it names an alias. */
+function requestAlias(keyId: string | undefined): string | undefined {
+  if (keyId === undefined) return undefined;
+  if (keyId.startsWith('alias/')) return keyId;
+  return parseAliasArn(keyId)?.aliasName;
+}
+
+export class RequestContext implements ConditionContext {
+  public readonly lowerAction: string;
+  public readonly isService: boolean;
+  public readonly isCreateGrant: boolean;
+  public readonly keyResource: boolean;
+  /** The request's encryption context, or for CreateGrant the requested grant constraint's context. */
+  public readonly encryptionContext?: Readonly<Record<string, string>>;
+  private lowerEc?: Map<string, string>;
+
+  /**
+   * @param keyPolicyView true while evaluating a key policy: aws:ResourceTag/* and kms:ResourceAliases work in IAM
+   *   policies only (abac.md, conditions-kms.md), so the key policy sees them absent.
+   */
+  public constructor(
+    public readonly env: Environment,
+    public readonly request: RequestModel,
+    action: string,
+    public readonly key: KeyModel | undefined,
+    public readonly keyPolicyView: boolean,
+  ) {
+    this.lowerAction = action.toLowerCase();
+    this.isService = env.caller.identity.kind === 'service';
+    this.isCreateGrant = this.lowerAction === 'kms:creategrant';
+    this.keyResource = actionFacts(action)?.keyResource ?? false;
+    if (ecActions.has(this.lowerAction)) {
+      this.encryptionContext = this.isCreateGrant ? request.createGrant?.constraints?.context : request.encryptionContext;
+    }
+  }
+
+  /** The same check seen from a key policy, or from IAM-side policies. */
+  public withKeyPolicyView(keyPolicyView: boolean): RequestContext {
+    return keyPolicyView === this.keyPolicyView ? this : new RequestContext(this.env, this.request, this.lowerAction, this.key, keyPolicyView);
+  }
+
+  public get(lowerKey: string): ContextValue | undefined {
+    const override = this.request.context.get(lowerKey);
+    if (override !== undefined) return override;
+    const derive = DERIVED.get(lowerKey);
+    if (derive) return derive(this);
+    if (lowerKey.startsWith(EC_PREFIX)) return this.encryptionContextValue(lowerKey.slice(EC_PREFIX.length));
+    if (lowerKey.startsWith(PRINCIPAL_TAG_PREFIX)) return this.env.caller.tags.get(lowerKey.slice(PRINCIPAL_TAG_PREFIX.length));
+    if (lowerKey.startsWith(RESOURCE_TAG_PREFIX)) {
+      return this.keyResource && !this.keyPolicyView ? this.key?.tags.get(lowerKey.slice(RESOURCE_TAG_PREFIX.length)) : undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * Key-property keys exist only for KMS key resource operations, and for CreateKey, where they describe the requested
+   * key and take the parameter defaults when omitted (conditions-kms.md, introduction).
+   */
+  public keyProperty(property: KeyProperty): string | undefined {
+    if (this.lowerAction === 'kms:createkey') return keyPropertyValue(this.key ?? NEW_KEY_DEFAULTS, property);
+    return this.keyResource && this.key ? keyPropertyValue(this.key, property) : undefined;
+  }
+
+  private encryptionContextValue(lowerName: string): string | undefined {
+    const ec = this.encryptionContext;
+    if (!ec) return undefined;
+    if (!this.lowerEc) {
+      // The condition key name, including the context key, is case-insensitive (conditions-kms.md).
+      this.lowerEc = new Map(Object.entries(ec).map(([k, v]) => [k.toLowerCase(), v]));
+    }
+    return this.lowerEc.get(lowerName);
+  }
+}

@@ -1,0 +1,450 @@
+/**
+ * Reads a scenario (the evaluator's JSON input, documented in the README) into the typed model the engine uses.
+ * Never throws: every problem becomes an issue naming the field, the value received and what was expected.
+ */
+import { CompiledPolicy } from './compiled-policy';
+import { ContextValue } from './context';
+import { KeyArn, isAccountId, parseAliasArn, parseKeyArn } from '../policy/arn';
+import { actionFacts, canonicalAction } from '../policy/catalogue';
+import { IssueCollector, show } from '../policy/issues';
+import { isObject, parsePolicyDocument } from '../policy/policy-document';
+import { PolicyKind } from '../policy/policy-kind';
+import { Caller, PrincipalEntry, isServicePrincipal, parseAwsPrincipal, parseCaller } from '../policy/principal';
+
+export interface KeyModel {
+  readonly arn: string;
+  readonly parsed: KeyArn;
+  readonly policy: CompiledPolicy;
+  /** The scenario gave no policy: allowed only for CreateKey, where `key` describes the key to be created. */
+  readonly policyMissing?: boolean;
+  readonly keySpec: string;
+  readonly keyUsage: string;
+  readonly keyOrigin: string;
+  readonly multiRegion: boolean;
+  readonly multiRegionKeyType?: string;
+  /** Alias names (`alias/x`). */
+  readonly aliases: readonly string[];
+  /** Tag keys lower-cased -> value (aws:ResourceTag key names are case-insensitive). */
+  readonly tags: ReadonlyMap<string, string>;
+}
+
+export interface CallerModel {
+  readonly identity: Caller;
+  readonly identityPolicies: readonly CompiledPolicy[];
+  readonly permissionsBoundary?: CompiledPolicy;
+  readonly sessionPolicy?: CompiledPolicy;
+  readonly tags: ReadonlyMap<string, string>;
+  readonly orgId?: string;
+}
+
+export interface GrantConstraints {
+  readonly type: 'equals' | 'subset';
+  readonly context: Readonly<Record<string, string>>;
+}
+
+export interface GrantModel {
+  readonly grantId: string;
+  readonly grantee: PrincipalEntry;
+  readonly retiring?: PrincipalEntry;
+  /** Operation names in catalogue spelling (`Decrypt`). */
+  readonly operations: ReadonlySet<string>;
+  readonly constraints?: GrantConstraints;
+  readonly issuingAccount: string;
+}
+
+export interface EndpointModel {
+  readonly id: string;
+  readonly vpcId?: string;
+  /** Undefined: the default policy, which allows everything (kms-vpc-endpoint.md). */
+  readonly policy?: CompiledPolicy;
+}
+
+/** Everything about a request except the request itself: reusable across many requests. */
+export interface Environment {
+  readonly key?: KeyModel;
+  readonly caller: CallerModel;
+  readonly scps: readonly CompiledPolicy[];
+  readonly rcps: readonly CompiledPolicy[];
+  readonly endpoint?: EndpointModel;
+  readonly grants: readonly GrantModel[];
+}
+
+export interface CreateGrantModel {
+  readonly grantee: PrincipalEntry;
+  readonly granteeText: string;
+  readonly retiring?: PrincipalEntry;
+  readonly retiringText?: string;
+  readonly operations: readonly string[];
+  readonly constraints?: GrantConstraints;
+}
+
+export interface RequestModel {
+  /** Canonical spelling, `kms:Decrypt`; `kms:ReEncrypt` stands for the ReEncrypt API (two checks). */
+  readonly action: string;
+  readonly keyId?: string;
+  readonly encryptionContext?: Readonly<Record<string, string>>;
+  readonly grantId?: string;
+  readonly createGrant?: CreateGrantModel;
+  readonly newKeyPolicy?: CompiledPolicy;
+  readonly bypassPolicyLockoutSafetyCheck?: boolean;
+  readonly aliasArn?: string;
+  readonly destinationKey?: KeyModel;
+  /** request.context, keys lower-cased. */
+  readonly context: ReadonlyMap<string, ContextValue>;
+}
+
+const SCENARIO_FIELDS = new Set(['name', '$comment', 'key', 'caller', 'serviceControlPolicies', 'resourceControlPolicies', 'vpcEndpoint', 'grants', 'request']);
+const KEY_FIELDS = new Set(['arn', 'policy', 'keySpec', 'keyUsage', 'keyOrigin', 'multiRegion', 'multiRegionKeyType', 'aliases', 'tags']);
+const CALLER_FIELDS = new Set(['arn', 'identityPolicies', 'permissionsBoundary', 'sessionPolicy', 'tags', 'orgId']);
+const REQUEST_FIELDS = new Set(['action', 'keyId', 'encryptionContext', 'grantId', 'createGrant', 'newKeyPolicy', 'bypassPolicyLockoutSafetyCheck', 'aliasArn', 'destinationKey', 'context']);
+
+/** Reads the environment part of a scenario (all but `request`). */
+export function readEnvironment(raw: Record<string, unknown>, issues: IssueCollector): Environment | undefined {
+  for (const field of Object.keys(raw)) {
+    if (!SCENARIO_FIELDS.has(field)) issues.error('invalid-field', `unknown scenario field \`${field}\`: expected one of ${[...SCENARIO_FIELDS].join(', ')}`, { field });
+  }
+  const key = raw.key === undefined ? undefined : readKey(raw.key, 'key', issues);
+  const caller = readCaller(raw.caller, issues);
+  const scps = readPolicyList(raw.serviceControlPolicies, 'serviceControlPolicies', 'scp', 'SCP', issues);
+  const rcps = readPolicyList(raw.resourceControlPolicies, 'resourceControlPolicies', 'rcp', 'RCP', issues);
+  const endpoint = raw.vpcEndpoint === undefined ? undefined : readEndpoint(raw.vpcEndpoint, issues);
+  const grants = readGrants(raw.grants, key, issues);
+  if (!caller) return undefined;
+  return { key, caller, scps, rcps, endpoint, grants };
+}
+
+/** Reads `request`, checking it against the environment (a key operation needs a key, ...). */
+export function readRequest(raw: unknown, env: Environment | undefined, issues: IssueCollector): RequestModel | undefined {
+  if (!isObject(raw)) {
+    issues.error(raw === undefined ? 'missing-field' : 'invalid-field', `request must be an object with at least an action, got ${show(raw)}`, { field: 'request' });
+    return undefined;
+  }
+  for (const field of Object.keys(raw)) {
+    if (!REQUEST_FIELDS.has(field)) issues.error('invalid-field', `unknown request field \`${field}\`: expected one of ${[...REQUEST_FIELDS].join(', ')}`, { field: `request.${field}` });
+  }
+  const action = readAction(raw.action, issues);
+  const keyId = optionalString(raw.keyId, 'request.keyId', issues);
+  const encryptionContext = raw.encryptionContext === undefined ? undefined : readStringMap(raw.encryptionContext, 'request.encryptionContext', issues);
+  const grantId = optionalString(raw.grantId, 'request.grantId', issues);
+  const aliasArn = optionalString(raw.aliasArn, 'request.aliasArn', issues);
+  if (aliasArn !== undefined && !parseAliasArn(aliasArn)) {
+    issues.error('invalid-arn', `request.aliasArn \`${aliasArn}\` is not an alias ARN: expected arn:aws:kms:REGION:ACCOUNT:alias/NAME`, { field: 'request.aliasArn' });
+  }
+  let bypass: boolean | undefined;
+  if (raw.bypassPolicyLockoutSafetyCheck !== undefined) {
+    if (typeof raw.bypassPolicyLockoutSafetyCheck === 'boolean') bypass = raw.bypassPolicyLockoutSafetyCheck;
+    else issues.error('invalid-field', `request.bypassPolicyLockoutSafetyCheck is ${show(raw.bypassPolicyLockoutSafetyCheck)}: expected true or false`, { field: 'request.bypassPolicyLockoutSafetyCheck' });
+  }
+  const newKeyPolicy = raw.newKeyPolicy === undefined ? undefined : compilePolicy(raw.newKeyPolicy, 'key', 'new key policy', issues);
+  const destinationKey = raw.destinationKey === undefined ? undefined : readKey(raw.destinationKey, 'request.destinationKey', issues);
+  const createGrant = raw.createGrant === undefined ? undefined : readCreateGrant(raw.createGrant, issues);
+  const context = readContext(raw.context, issues);
+  if (!action) return undefined;
+
+  const facts = actionFacts(action);
+  const needsKey = action === 'kms:ReEncrypt' || (facts !== undefined && facts.policyType !== 'iam-only');
+  if (needsKey && env && !env.key) {
+    issues.error('missing-field', `${action} is an operation on a KMS key, but the scenario has no key: add "key": {"arn": ..., "policy": ...}`, { field: 'key' });
+  } else if (needsKey && env?.key?.policyMissing) {
+    issues.error('missing-field', 'key.policy is missing: every KMS key has exactly one key policy', { field: 'key.policy' });
+  }
+  if (action === 'kms:CreateGrant' && !createGrant) {
+    issues.error('missing-field', 'a kms:CreateGrant request needs request.createGrant with the grantee principal and operations', { field: 'request.createGrant' });
+  }
+  if (action === 'kms:RetireGrant' && grantId === undefined) {
+    issues.error('missing-field', 'a kms:RetireGrant request needs request.grantId naming one of the scenario\'s grants', { field: 'request.grantId' });
+  }
+  if ((action === 'kms:CreateAlias' || action === 'kms:DeleteAlias' || action === 'kms:UpdateAlias') && aliasArn === undefined) {
+    issues.error('missing-field', `${action} is authorized on the alias too: add request.aliasArn (arn:aws:kms:REGION:ACCOUNT:alias/NAME)`, { field: 'request.aliasArn' });
+  }
+  if ((action === 'kms:UpdateAlias' || action === 'kms:ReEncrypt') && raw.destinationKey === undefined) {
+    const what = action === 'kms:ReEncrypt' ? 'kms:ReEncryptTo on the destination key' : 'the new target key';
+    issues.error('missing-field', `${action} is authorized on ${what} too: add request.destinationKey (the same key object again when it is the same key)`, { field: 'request.destinationKey' });
+  }
+  return {
+    action, keyId, encryptionContext, grantId, createGrant, newKeyPolicy, bypassPolicyLockoutSafetyCheck: bypass, aliasArn, destinationKey, context,
+  };
+}
+
+function readAction(raw: unknown, issues: IssueCollector): string | undefined {
+  if (raw === undefined) {
+    issues.error('missing-field', 'request.action is missing: name the KMS operation, e.g. "kms:Decrypt"', { field: 'request.action' });
+    return undefined;
+  }
+  if (typeof raw !== 'string') {
+    issues.error('invalid-field', `request.action is ${show(raw)}: expected a string such as "kms:Decrypt"`, { field: 'request.action' });
+    return undefined;
+  }
+  if (raw.toLowerCase() === 'kms:reencrypt') return 'kms:ReEncrypt';
+  const canonical = canonicalAction(raw);
+  if (!canonical) {
+    issues.error('unknown-action', `request.action \`${raw}\` is not a KMS action: expected one of the operations in the KMS permissions reference, e.g. "kms:Decrypt"`, { field: 'request.action' });
+  }
+  return canonical;
+}
+
+function readKey(raw: unknown, field: string, issues: IssueCollector): KeyModel | undefined {
+  if (!isObject(raw)) {
+    issues.error('invalid-field', `${field} must be an object with arn and policy, got ${show(raw)}`, { field });
+    return undefined;
+  }
+  for (const f of Object.keys(raw)) {
+    if (!KEY_FIELDS.has(f)) issues.error('invalid-field', `unknown key field \`${f}\`: expected one of ${[...KEY_FIELDS].join(', ')}`, { field: `${field}.${f}` });
+  }
+  let parsed: KeyArn | undefined;
+  if (typeof raw.arn !== 'string') {
+    issues.error('missing-field', `${field}.arn is ${show(raw.arn)}: expected the key ARN, arn:aws:kms:REGION:ACCOUNT:key/ID`, { field: `${field}.arn` });
+  } else {
+    parsed = parseKeyArn(raw.arn);
+    if (!parsed) issues.error('invalid-arn', `${field}.arn \`${raw.arn}\` is not a KMS key ARN: expected arn:aws:kms:REGION:ACCOUNT:key/ID`, { field: `${field}.arn` });
+  }
+  if (raw.policy === undefined && field !== 'key') {
+    issues.error('missing-field', `${field}.policy is missing: every KMS key has exactly one key policy`, { field: `${field}.policy` });
+  }
+  const label = field === 'key' ? 'key policy' : 'key policy of the destination key';
+  // A missing key policy is checked against the action in readRequest: CreateKey's `key` describes a key to be created.
+  const policy = raw.policy === undefined
+    ? new CompiledPolicy({ kind: 'key', label, statements: [] }, issues)
+    : compilePolicy(raw.policy, 'key', label, issues);
+  const str = (f: string, dflt: string): string => optionalString(raw[f], `${field}.${f}`, issues) ?? dflt;
+  const keySpec = str('keySpec', 'SYMMETRIC_DEFAULT');
+  const keyUsage = str('keyUsage', 'ENCRYPT_DECRYPT');
+  const keyOrigin = str('keyOrigin', 'AWS_KMS');
+  const multiRegionKeyType = optionalString(raw.multiRegionKeyType, `${field}.multiRegionKeyType`, issues);
+  let multiRegion = false;
+  if (raw.multiRegion !== undefined) {
+    if (typeof raw.multiRegion === 'boolean') multiRegion = raw.multiRegion;
+    else issues.error('invalid-field', `${field}.multiRegion is ${show(raw.multiRegion)}: expected true or false`, { field: `${field}.multiRegion` });
+  }
+  const aliases = readStringList(raw.aliases, `${field}.aliases`, issues) ?? [];
+  for (const a of aliases) {
+    if (!a.startsWith('alias/') || a.startsWith('alias/aws/')) {
+      issues.error('invalid-field', `${field}.aliases has \`${a}\`: expected an alias name such as "alias/orders" (alias/aws/ names belong to AWS managed keys)`, { field: `${field}.aliases` });
+    }
+  }
+  const tags = raw.tags === undefined ? {} : readStringMap(raw.tags, `${field}.tags`, issues) ?? {};
+  if (!parsed || !policy) return undefined;
+  return {
+    arn: raw.arn as string,
+    parsed,
+    policy,
+    ...(raw.policy === undefined ? { policyMissing: true } : {}),
+    keySpec,
+    keyUsage,
+    keyOrigin,
+    multiRegion,
+    multiRegionKeyType,
+    aliases,
+    tags: lowerKeyed(tags),
+  };
+}
+
+function readCaller(raw: unknown, issues: IssueCollector): CallerModel | undefined {
+  if (!isObject(raw)) {
+    issues.error(raw === undefined ? 'missing-field' : 'invalid-field', `caller must be an object with at least an arn, got ${show(raw)}`, { field: 'caller' });
+    return undefined;
+  }
+  for (const f of Object.keys(raw)) {
+    if (!CALLER_FIELDS.has(f)) issues.error('invalid-field', `unknown caller field \`${f}\`: expected one of ${[...CALLER_FIELDS].join(', ')}`, { field: `caller.${f}` });
+  }
+  let identity: Caller | undefined;
+  if (typeof raw.arn !== 'string') {
+    issues.error('missing-field', `caller.arn is ${show(raw.arn)}: expected an IAM or STS ARN, or a service principal such as cloudtrail.amazonaws.com`, { field: 'caller.arn' });
+  } else {
+    identity = parseCaller(raw.arn);
+    if (!identity) {
+      issues.error('invalid-arn', `caller.arn \`${raw.arn}\` is not a caller: expected arn:aws:iam::ACCOUNT:user/NAME, role/NAME or root, arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION or federated-user/NAME, or a service principal such as cloudtrail.amazonaws.com`, { field: 'caller.arn' });
+    }
+  }
+  const identityPolicies = readPolicyList(raw.identityPolicies, 'caller.identityPolicies', 'identity', 'identity policy', issues);
+  const permissionsBoundary = raw.permissionsBoundary === undefined ? undefined : compilePolicy(raw.permissionsBoundary, 'boundary', 'permissions boundary', issues);
+  const sessionPolicy = raw.sessionPolicy === undefined ? undefined : compilePolicy(raw.sessionPolicy, 'session', 'session policy', issues);
+  const tags = raw.tags === undefined ? {} : readStringMap(raw.tags, 'caller.tags', issues) ?? {};
+  const orgId = optionalString(raw.orgId, 'caller.orgId', issues);
+  if (identity?.kind === 'service' && (identityPolicies.length > 0 || permissionsBoundary || sessionPolicy)) {
+    issues.warning('service-principal-policies', 'an AWS service principal has no IAM policies, permissions boundary or session policy: they are ignored', { field: 'caller' });
+  }
+  if (!identity) return undefined;
+  return { identity, identityPolicies, permissionsBoundary, sessionPolicy, tags: lowerKeyed(tags), orgId };
+}
+
+function readEndpoint(raw: unknown, issues: IssueCollector): EndpointModel | undefined {
+  if (!isObject(raw)) {
+    issues.error('invalid-field', `vpcEndpoint must be an object with an id, got ${show(raw)}`, { field: 'vpcEndpoint' });
+    return undefined;
+  }
+  for (const f of Object.keys(raw)) {
+    if (!['id', 'vpcId', 'policy'].includes(f)) issues.error('invalid-field', `unknown vpcEndpoint field \`${f}\`: expected id, vpcId, policy`, { field: `vpcEndpoint.${f}` });
+  }
+  if (typeof raw.id !== 'string' || !/^vpce-[0-9a-z]+$/.test(raw.id)) {
+    issues.error('invalid-field', `vpcEndpoint.id is ${show(raw.id)}: expected an endpoint id such as "vpce-1234abcd"`, { field: 'vpcEndpoint.id' });
+    return undefined;
+  }
+  const vpcId = optionalString(raw.vpcId, 'vpcEndpoint.vpcId', issues);
+  const policy = raw.policy === undefined ? undefined : compilePolicy(raw.policy, 'endpoint', 'VPC endpoint policy', issues);
+  return { id: raw.id, vpcId, policy };
+}
+
+function readGrants(raw: unknown, key: KeyModel | undefined, issues: IssueCollector): GrantModel[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) {
+    issues.error('invalid-field', `grants must be an array of grants, got ${show(raw)}`, { field: 'grants' });
+    return [];
+  }
+  const grants: GrantModel[] = [];
+  raw.forEach((g, i) => {
+    const field = `grants[${i}]`;
+    if (!isObject(g)) {
+      issues.error('invalid-field', `${field} must be an object, got ${show(g)}`, { field });
+      return;
+    }
+    for (const f of Object.keys(g)) {
+      if (!['grantId', 'granteePrincipal', 'retiringPrincipal', 'operations', 'constraints', 'issuingAccount', 'name'].includes(f)) {
+        issues.error('invalid-field', `unknown grant field \`${f}\`: expected grantId, granteePrincipal, retiringPrincipal, operations, constraints, issuingAccount`, { field: `${field}.${f}` });
+      }
+    }
+    const grantId = typeof g.grantId === 'string' ? g.grantId : `grant-${i}`;
+    const grantee = readGrantPrincipal(g.granteePrincipal, `${field}.granteePrincipal`, true, issues);
+    const retiring = g.retiringPrincipal === undefined ? undefined : readGrantPrincipal(g.retiringPrincipal, `${field}.retiringPrincipal`, true, issues);
+    const operations = readOperations(g.operations, `${field}.operations`, issues);
+    const constraints = g.constraints === undefined ? undefined : readConstraints(g.constraints, `${field}.constraints`, issues);
+    let issuingAccount = key?.parsed.account ?? '';
+    if (g.issuingAccount !== undefined) {
+      if (typeof g.issuingAccount === 'string' && isAccountId(g.issuingAccount)) issuingAccount = g.issuingAccount;
+      else issues.error('invalid-field', `${field}.issuingAccount is ${show(g.issuingAccount)}: expected a 12-digit account id`, { field: `${field}.issuingAccount` });
+    }
+    if (grantee && operations) grants.push({ grantId, grantee, retiring, operations: new Set(operations), constraints, issuingAccount });
+  });
+  return grants;
+}
+
+function readCreateGrant(raw: unknown, issues: IssueCollector): CreateGrantModel | undefined {
+  const field = 'request.createGrant';
+  if (!isObject(raw)) {
+    issues.error('invalid-field', `${field} must be an object, got ${show(raw)}`, { field });
+    return undefined;
+  }
+  const grantee = readGrantPrincipal(raw.granteePrincipal, `${field}.granteePrincipal`, true, issues);
+  const retiring = raw.retiringPrincipal === undefined ? undefined : readGrantPrincipal(raw.retiringPrincipal, `${field}.retiringPrincipal`, true, issues);
+  const operations = readOperations(raw.operations, `${field}.operations`, issues);
+  const constraints = raw.constraints === undefined ? undefined : readConstraints(raw.constraints, `${field}.constraints`, issues);
+  if (!grantee || !operations) return undefined;
+  return {
+    grantee,
+    granteeText: raw.granteePrincipal as string,
+    retiring,
+    retiringText: raw.retiringPrincipal as string | undefined,
+    operations,
+    constraints,
+  };
+}
+
+function readGrantPrincipal(raw: unknown, field: string, allowService: boolean, issues: IssueCollector): PrincipalEntry | undefined {
+  if (typeof raw !== 'string') {
+    issues.error('missing-field', `${field} is ${show(raw)}: expected a principal ARN, an account id, or a service principal`, { field });
+    return undefined;
+  }
+  if (allowService && isServicePrincipal(raw)) return { type: 'service', service: raw.toLowerCase() };
+  const entry = parseAwsPrincipal(raw);
+  if ('error' in entry) {
+    issues.error(entry.error, entry.message.replace(/^/, `${field}: `), { field });
+    return undefined;
+  }
+  if (entry.type === 'everyone') {
+    issues.error('invalid-field', `${field} is "*": a grant names one principal`, { field });
+    return undefined;
+  }
+  return entry;
+}
+
+function readOperations(raw: unknown, field: string, issues: IssueCollector): string[] | undefined {
+  const list = readStringList(raw, field, issues);
+  if (!list || list.length === 0) {
+    if (list) issues.error('invalid-field', `${field} is empty: a grant allows at least one operation`, { field });
+    else if (raw === undefined) issues.error('missing-field', `${field} is missing: list the grant operations, e.g. ["Decrypt"]`, { field });
+    return undefined;
+  }
+  const out: string[] = [];
+  for (const op of list) {
+    const facts = actionFacts(`kms:${op.replace(/^kms:/i, '')}`);
+    if (!facts || !facts.grantOperation) {
+      issues.error('invalid-field', `${field} has \`${op}\`, which is not a grant operation: expected names such as "Decrypt", "Encrypt", "GenerateDataKey", "CreateGrant", "RetireGrant", "DescribeKey"`, { field });
+    } else {
+      out.push(facts.name);
+    }
+  }
+  return out.length === list.length ? out : undefined;
+}
+
+function readConstraints(raw: unknown, field: string, issues: IssueCollector): GrantConstraints | undefined {
+  if (!isObject(raw)) {
+    issues.error('invalid-field', `${field} must be an object with encryptionContextEquals or encryptionContextSubset, got ${show(raw)}`, { field });
+    return undefined;
+  }
+  const keys = Object.keys(raw);
+  if (keys.length !== 1 || (keys[0] !== 'encryptionContextEquals' && keys[0] !== 'encryptionContextSubset')) {
+    issues.error('invalid-field', `${field} has ${show(keys)}: expected exactly one of encryptionContextEquals or encryptionContextSubset`, { field });
+    return undefined;
+  }
+  const context = readStringMap(raw[keys[0]], `${field}.${keys[0]}`, issues);
+  if (!context) return undefined;
+  return { type: keys[0] === 'encryptionContextEquals' ? 'equals' : 'subset', context };
+}
+
+function readContext(raw: unknown, issues: IssueCollector): Map<string, ContextValue> {
+  const map = new Map<string, ContextValue>();
+  if (raw === undefined) return map;
+  if (!isObject(raw)) {
+    issues.error('invalid-field', `request.context must be an object of condition keys, got ${show(raw)}`, { field: 'request.context' });
+    return map;
+  }
+  for (const [k, v] of Object.entries(raw)) {
+    if (typeof v === 'string') map.set(k.toLowerCase(), v);
+    else if (typeof v === 'number' || typeof v === 'boolean') map.set(k.toLowerCase(), String(v));
+    else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) map.set(k.toLowerCase(), v as string[]);
+    else issues.error('invalid-field', `request.context["${k}"] is ${show(v)}: expected a string, number, boolean, or an array of strings`, { field: `request.context.${k}` });
+  }
+  return map;
+}
+
+function readPolicyList(raw: unknown, field: string, kind: PolicyKind, label: string, issues: IssueCollector): CompiledPolicy[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) {
+    issues.error('invalid-field', `${field} must be an array of policy documents, got ${show(raw)}`, { field });
+    return [];
+  }
+  return raw.flatMap((p, i) => {
+    const compiled = compilePolicy(p, kind, `${label} #${i}`, issues);
+    return compiled ? [compiled] : [];
+  });
+}
+
+/** Parses and compiles one policy document. */
+export function compilePolicy(raw: unknown, kind: PolicyKind, label: string, issues: IssueCollector): CompiledPolicy | undefined {
+  const doc = parsePolicyDocument(raw, kind, label, issues);
+  return new CompiledPolicy(doc, issues);
+}
+
+function optionalString(raw: unknown, field: string, issues: IssueCollector): string | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw === 'string') return raw;
+  issues.error('invalid-field', `${field} is ${show(raw)}: expected a string`, { field });
+  return undefined;
+}
+
+function readStringList(raw: unknown, field: string, issues: IssueCollector): string[] | undefined {
+  if (raw === undefined) return undefined;
+  if (Array.isArray(raw) && raw.every((x) => typeof x === 'string')) return raw as string[];
+  issues.error('invalid-field', `${field} is ${show(raw)}: expected an array of strings`, { field });
+  return undefined;
+}
+
+function readStringMap(raw: unknown, field: string, issues: IssueCollector): Record<string, string> | undefined {
+  if (isObject(raw) && Object.values(raw).every((v) => typeof v === 'string')) return raw as Record<string, string>;
+  issues.error('invalid-field', `${field} is ${show(raw)}: expected an object of string values, e.g. {"Department": "IT"}`, { field });
+  return undefined;
+}
+
+function lowerKeyed(record: Record<string, string>): Map<string, string> {
+  return new Map(Object.entries(record).map(([k, v]) => [k.toLowerCase(), v]));
+}

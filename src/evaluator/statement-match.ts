@@ -1,0 +1,106 @@
+/**
+ * Does a statement apply to a request? Principal/NotPrincipal, Action (already indexed by the compiled policy),
+ * Resource/NotResource and Condition, per IAM User Guide reference_policies_elements_*.md and kms-semantics.md §3.
+ */
+import { CompiledPolicy, CompiledStatement, firstFailingCondition, matchesResource } from './compiled-policy';
+import { Caller, PrincipalEntry, matchPrincipalEntry } from '../policy/principal';
+import { CompiledCondition } from './conditions/compile-condition';
+import { ConditionContext } from './context';
+
+/**
+ * How a statement's Principal element reaches the caller, strongest last:
+ * NONE; ACCOUNT (the caller's account principal: delegation to IAM, key-policy-default.md);
+ * BROAD ("*", NotPrincipal, or a role ARN: a direct grant that a permissions boundary or session policy still limits,
+ * IAM UG reference_policies_evaluation-logic.md); EXACT (the user, session, federated user or service itself).
+ */
+export const enum PrincipalReach { NONE = 0, ACCOUNT = 1, BROAD = 2, EXACT = 3 }
+
+export function principalReach(entries: readonly PrincipalEntry[], caller: Caller): PrincipalReach {
+  let best = PrincipalReach.NONE;
+  for (const entry of entries) {
+    const m = matchPrincipalEntry(entry, caller);
+    if (m === 'account') {
+      if (best < PrincipalReach.ACCOUNT) best = PrincipalReach.ACCOUNT;
+    } else if (m === 'specific') {
+      const reach = entry.type === 'everyone' || entry.type === 'role' ? PrincipalReach.BROAD : PrincipalReach.EXACT;
+      if (reach > best) best = reach;
+    }
+  }
+  return best;
+}
+
+/**
+ * NotPrincipal: the statement applies to everyone the element does not exclude. [choice] Following IAM UG
+ * reference_policies_elements_notprincipal.md, a caller is excluded only when the element names its whole chain: the
+ * user (or the session and its role) and the account; and a caller with a permissions boundary is never excluded.
+ */
+export function notPrincipalApplies(entries: readonly PrincipalEntry[], caller: Caller, hasBoundary: boolean): boolean {
+  if (hasBoundary) return true;
+  const has = (pred: (e: PrincipalEntry) => boolean): boolean => entries.some(pred);
+  const account = caller.account === undefined || has((e) => e.type === 'account' && e.account === caller.account);
+  switch (caller.kind) {
+    case 'service':
+      return !has((e) => e.type === 'service' && e.service === caller.service);
+    case 'root':
+      return !account;
+    case 'assumed-role':
+      return !(account
+        && has((e) => e.type === 'role' && e.account === caller.account && e.name === caller.name)
+        && has((e) => e.type === 'session' && e.account === caller.account && e.name === caller.name && e.sessionName === caller.sessionName));
+    default:
+      return !(account && has((e) => matchPrincipalEntry(e, caller) === 'specific' && e.type !== 'everyone'));
+  }
+}
+
+function notPrincipalReach(entries: readonly PrincipalEntry[], t: SearchTarget): PrincipalReach {
+  return notPrincipalApplies(entries, t.caller, t.hasBoundary) ? PrincipalReach.BROAD : PrincipalReach.NONE;
+}
+
+/** The result of looking for applicable statements of one effect in one policy. */
+export interface StatementSearch {
+  /** The first applicable statement with the strongest principal reach. */
+  statement?: CompiledStatement;
+  reach: PrincipalReach;
+  /** The first statement that applies in every respect but a condition, and that condition: for explanations. */
+  nearMiss?: CompiledStatement;
+  failedCondition?: CompiledCondition;
+}
+
+export interface SearchTarget {
+  readonly lowerAction: string;
+  readonly resource: string;
+  readonly ctx: ConditionContext;
+  readonly caller: Caller;
+  readonly hasBoundary: boolean;
+}
+
+/**
+ * Finds an applicable statement with the given effect, preferring the strongest principal reach. For policies without
+ * a Principal element every applicable statement has reach EXACT. Stops early once an EXACT statement is found.
+ */
+export function searchPolicy(policy: CompiledPolicy, allow: boolean, t: SearchTarget): StatementSearch {
+  const result: StatementSearch = { reach: PrincipalReach.NONE };
+  const statements = policy.forAction(t.lowerAction);
+  for (let i = 0; i < statements.length; i++) {
+    const s = statements[i];
+    if (s.isAllow !== allow) continue;
+    let reach: PrincipalReach;
+    if (s.principal !== undefined) reach = principalReach(s.principal, t.caller);
+    else if (s.notPrincipal !== undefined) reach = notPrincipalReach(s.notPrincipal, t);
+    else reach = PrincipalReach.EXACT;
+    if (reach <= result.reach) continue;
+    if (!matchesResource(s.resources, t.resource, t.ctx)) continue;
+    const failed = s.conditions.length === 0 ? -1 : firstFailingCondition(s.conditions, t.ctx);
+    if (failed >= 0) {
+      if (!result.nearMiss) {
+        result.nearMiss = s;
+        result.failedCondition = s.conditions[failed];
+      }
+      continue;
+    }
+    result.statement = s;
+    result.reach = reach;
+    if (reach === PrincipalReach.EXACT) break;
+  }
+  return result;
+}
