@@ -117,15 +117,16 @@ function searchTarget(env: Environment, action: string, resource: string, ctx: R
 
 const implicit = (explanation: string, decidedBy: StatementRef[] = []): Outcome => ({ decision: 'implicit-deny', explanation, decidedBy });
 
+function deny(policy: CompiledPolicy | undefined, t: SearchTarget): Outcome | undefined {
+  if (!policy) return undefined;
+  const s = searchPolicy(policy, false, t).statement;
+  return s ? { decision: 'explicit-deny', explanation: `explicitly denied by ${where(policy, s)}`, decidedBy: [ref(policy, s)] } : undefined;
+}
+
 /** Explicit denies in every policy that takes part (step 4). */
 function findExplicitDeny(
   env: Environment, key: KeyModel | undefined, keyTarget: SearchTarget | undefined, iamTarget: SearchTarget,
 ): Outcome | undefined {
-  const deny = (policy: CompiledPolicy | undefined, t: SearchTarget): Outcome | undefined => {
-    if (!policy) return undefined;
-    const s = searchPolicy(policy, false, t).statement;
-    return s ? { decision: 'explicit-deny', explanation: `explicitly denied by ${where(policy, s)}`, decidedBy: [ref(policy, s)] } : undefined;
-  };
   const service = env.caller.identity.kind === 'service';
   let found = key && keyTarget ? deny(key.policy, keyTarget) : undefined;
   if (!service) {
@@ -201,7 +202,7 @@ function keyIdProblem(keyId: string | undefined, key: KeyModel, crossAccount: bo
 
 function keyCheck(env: Environment, req: RequestModel, action: string, key: KeyModel, primary: boolean): CheckOutcome {
   const outcome = decideKey(env, req, action, key, primary);
-  return { action, resource: key.arn, ...outcome };
+  return { action, resource: key.arn, decision: outcome.decision, explanation: outcome.explanation, decidedBy: outcome.decidedBy };
 }
 
 function decideKey(env: Environment, req: RequestModel, action: string, key: KeyModel, primary: boolean): Outcome {
@@ -218,7 +219,7 @@ function decideKey(env: Environment, req: RequestModel, action: string, key: Key
   }
   const keyCtx = new RequestContext(env, req, action, key, true);
   const keyTarget = searchTarget(env, action, key.arn, keyCtx);
-  const iamTarget: SearchTarget = { ...keyTarget, ctx: keyCtx.withKeyPolicyView(false) };
+  const iamTarget = searchTarget(env, action, key.arn, keyCtx.withKeyPolicyView(false));
 
   const deny = findExplicitDeny(env, key, keyTarget, iamTarget);
   if (deny) return deny;
@@ -327,13 +328,13 @@ function explainImplicitDeny(
 /** RetireGrant (kms-semantics.md §7.1): the grant decides who may retire it; kms:RetireGrant in a key policy has no effect. */
 function retireCheck(env: Environment, req: RequestModel, key: KeyModel): CheckOutcome {
   const action = 'kms:RetireGrant';
-  const result = (o: Outcome): CheckOutcome => ({ action, resource: key.arn, ...o });
+  const result = (o: Outcome): CheckOutcome => ({ action, resource: key.arn, decision: o.decision, explanation: o.explanation, decidedBy: o.decidedBy });
   const caller = env.caller.identity;
   const grant = env.grants.find((g) => g.grantId === req.grantId);
   if (!grant) return result(implicit(`no grant with id ${req.grantId} exists on this key, so there is nothing to retire (NotFoundException)`));
   const keyCtx = new RequestContext(env, req, action, key, true);
   const keyTarget = searchTarget(env, action, key.arn, keyCtx);
-  const iamTarget: SearchTarget = { ...keyTarget, ctx: keyCtx.withKeyPolicyView(false) };
+  const iamTarget = searchTarget(env, action, key.arn, keyCtx.withKeyPolicyView(false));
   const deny = findExplicitDeny(env, key, keyTarget, iamTarget);
   if (deny) return result(deny);
   const guard = guardrailProblem(env, iamTarget, action);
@@ -355,7 +356,7 @@ function retireCheck(env: Environment, req: RequestModel, key: KeyModel): CheckO
 
 /** Actions without a key resource, and the alias half of alias operations: only IAM-side policies decide (§1.1, §1.3). */
 function iamOnlyCheck(env: Environment, req: RequestModel, action: string, resource: string): CheckOutcome {
-  const result = (o: Outcome): CheckOutcome => ({ action, resource, ...o });
+  const result = (o: Outcome): CheckOutcome => ({ action, resource, decision: o.decision, explanation: o.explanation, decidedBy: o.decidedBy });
   const caller = env.caller.identity;
   if (caller.kind === 'service') return result(implicit(`${action} is authorized by IAM policies only, and ${describeCaller(caller)} has none`));
   const alias = resource === '*' ? undefined : parseAliasArn(resource);

@@ -82,6 +82,10 @@ export class CompiledScenario {
   /** @internal */
   public readonly _issues: Issue[];
   /** @internal */
+  public readonly _hasErrors: boolean;
+  /** @internal */
+  public readonly _warnings: Issue[];
+  /** @internal */
   public readonly _defaultRequest: unknown;
   /** @internal */
   public readonly _name?: string;
@@ -90,6 +94,8 @@ export class CompiledScenario {
   public constructor(env: Environment | undefined, issues: Issue[], defaultRequest: unknown, name: string | undefined) {
     this._env = env;
     this._issues = issues;
+    this._hasErrors = issues.some((i) => i.severity === 'error');
+    this._warnings = issues.filter((i) => i.severity === 'warning');
     this._defaultRequest = defaultRequest;
     this._name = name;
   }
@@ -106,10 +112,9 @@ export class CompiledScenario {
   public evaluate(request?: any): EvaluationResult {
     try {
       const issues = new IssueCollector();
-      issues.issues.push(...this._issues);
       const req = readRequest(request ?? this._defaultRequest, this._env, issues);
-      if (!this._env || !req || issues.hasErrors) return invalid(this._name, issues.issues);
-      return toResult(this._name, authorize(this._env, req), issues.issues);
+      if (!this._env || !req || this._hasErrors || issues.hasErrors) return invalid(this._name, [...this._issues, ...issues.issues]);
+      return toResult(this._name, authorize(this._env, req), this._warnings, issues.issues);
     } catch (e) {
       return internalError(this._name, e);
     }
@@ -152,22 +157,21 @@ export class KmsAccessEvaluator {
   private constructor() {}
 }
 
-function toResult(name: string | undefined, a: Authorization, issues: Issue[]): EvaluationResult {
-  return {
-    ...(name !== undefined ? { name } : {}),
+function toResult(name: string | undefined, a: Authorization, compileWarnings: Issue[], requestIssues: Issue[]): EvaluationResult {
+  const checks: AuthorizationCheck[] = [];
+  for (const c of a.checks) {
+    checks.push({ action: c.action, resource: c.resource, decision: c.decision as KmsDecision, explanation: c.explanation, decidedBy: c.decidedBy as DecidingStatement[] });
+  }
+  const result: { -readonly [K in keyof EvaluationResult]: EvaluationResult[K] } = {
     decision: a.decision as KmsDecision,
     explanation: a.explanation,
-    checks: a.checks.map((c) => ({
-      action: c.action,
-      resource: c.resource,
-      decision: c.decision as KmsDecision,
-      explanation: c.explanation,
-      decidedBy: c.decidedBy as DecidingStatement[],
-    })),
-    ...(a.lockoutSafetyCheck ? { lockoutSafetyCheck: a.lockoutSafetyCheck } : {}),
+    checks,
     errors: [],
-    warnings: issues.length === 0 ? [] : issues.filter((i) => i.severity === 'warning'),
+    warnings: requestIssues.length === 0 ? compileWarnings.slice() : [...compileWarnings, ...requestIssues],
   };
+  if (name !== undefined) result.name = name;
+  if (a.lockoutSafetyCheck) result.lockoutSafetyCheck = a.lockoutSafetyCheck;
+  return result;
 }
 
 function invalid(name: string | undefined, issues: Issue[]): EvaluationResult {

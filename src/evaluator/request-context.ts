@@ -9,6 +9,7 @@ import { ConditionContext, ContextValue } from './context';
 import { Environment, KeyModel, RequestModel } from './scenario';
 import { parseAliasArn } from '../policy/arn';
 import {
+  ALL_KMS_ACTIONS,
   ENCRYPTION_ALGORITHM_ACTIONS,
   ENCRYPTION_CONTEXT_ACTIONS,
   GRANT_IS_FOR_AWS_RESOURCE_ACTIONS,
@@ -27,10 +28,37 @@ const CALLER_TYPES: Record<string, string | undefined> = {
 };
 
 const bool = (b: boolean): string => (b ? 'true' : 'false');
-const ecActions = new Set(ENCRYPTION_CONTEXT_ACTIONS.map((a) => a.toLowerCase()));
-const algorithmActions = new Set(ENCRYPTION_ALGORITHM_ACTIONS.map((a) => a.toLowerCase()));
-const aliasActions = new Set(REQUEST_ALIAS_ACTIONS.map((a) => a.toLowerCase()));
-const grantActions = new Set(GRANT_IS_FOR_AWS_RESOURCE_ACTIONS.map((a) => a.toLowerCase()));
+
+/** Which action-dependent keys exist for an action: computed once per action, looked up per check. */
+interface ActionProfile {
+  readonly lowerAction: string;
+  readonly keyResource: boolean;
+  readonly encryptionContext: boolean;
+  readonly encryptionAlgorithm: boolean;
+  readonly requestAlias: boolean;
+  readonly grantIsForAwsResource: boolean;
+}
+
+const PROFILES = new Map<string, ActionProfile>();
+for (const action of ALL_KMS_ACTIONS) {
+  const lowerAction = action.toLowerCase();
+  const profile: ActionProfile = {
+    lowerAction,
+    keyResource: actionFacts(action)?.keyResource ?? false,
+    encryptionContext: ENCRYPTION_CONTEXT_ACTIONS.includes(action),
+    encryptionAlgorithm: ENCRYPTION_ALGORITHM_ACTIONS.includes(action),
+    requestAlias: REQUEST_ALIAS_ACTIONS.includes(action),
+    grantIsForAwsResource: GRANT_IS_FOR_AWS_RESOURCE_ACTIONS.includes(action),
+  };
+  PROFILES.set(action, profile);
+  PROFILES.set(lowerAction, profile);
+}
+
+function profileOf(action: string): ActionProfile {
+  return PROFILES.get(action) ?? PROFILES.get(action.toLowerCase()) ?? {
+    lowerAction: action.toLowerCase(), keyResource: false, encryptionContext: false, encryptionAlgorithm: false, requestAlias: false, grantIsForAwsResource: false,
+  };
+}
 
 const DERIVED = new Map<string, Deriver>([
   ['kms:calleraccount', (c) => c.env.caller.identity.account],
@@ -62,15 +90,15 @@ const DERIVED = new Map<string, Deriver>([
   }],
   // [choice] Direct calls carry "false" (not an absent key): conditions-kms.md describes the key as true only when an
   // integrated service makes the call, and "Bool false" denies then block direct calls as their authors intend.
-  ['kms:grantisforawsresource', (c) => (grantActions.has(c.lowerAction) ? bool(c.request.context.has('kms:viaservice')) : undefined)],
-  ['kms:requestalias', (c) => (aliasActions.has(c.lowerAction) ? requestAlias(c.request.keyId) : undefined)],
+  ['kms:grantisforawsresource', (c) => (c.profile.grantIsForAwsResource ? bool(c.request.context.has('kms:viaservice')) : undefined)],
+  ['kms:requestalias', (c) => (c.profile.requestAlias ? requestAlias(c.request.keyId) : undefined)],
   ['kms:resourcealiases', (c) => (c.keyResource && !c.keyPolicyView ? c.key?.aliases : undefined)],
   ['kms:keyspec', (c) => c.keyProperty('keySpec')],
   ['kms:keyusage', (c) => c.keyProperty('keyUsage')],
   ['kms:keyorigin', (c) => c.keyProperty('keyOrigin')],
   ['kms:multiregion', (c) => c.keyProperty('multiRegion')],
   ['kms:multiregionkeytype', (c) => c.keyProperty('multiRegionKeyType')],
-  ['kms:encryptionalgorithm', (c) => (algorithmActions.has(c.lowerAction) && c.key?.keySpec === 'SYMMETRIC_DEFAULT' ? 'SYMMETRIC_DEFAULT' : undefined)],
+  ['kms:encryptionalgorithm', (c) => (c.profile.encryptionAlgorithm && c.key?.keySpec === 'SYMMETRIC_DEFAULT' ? 'SYMMETRIC_DEFAULT' : undefined)],
   ['kms:bypasspolicylockoutsafetycheck', (c) => {
     const b = c.request.bypassPolicyLockoutSafetyCheck;
     return b === undefined || (c.lowerAction !== 'kms:putkeypolicy' && c.lowerAction !== 'kms:createkey') ? undefined : bool(b);
@@ -101,13 +129,13 @@ function requestAlias(keyId: string | undefined): string | undefined {
 }
 
 export class RequestContext implements ConditionContext {
+  public readonly profile: ActionProfile;
   public readonly lowerAction: string;
   public readonly isService: boolean;
   public readonly isCreateGrant: boolean;
   public readonly keyResource: boolean;
   /** The request's encryption context, or for CreateGrant the requested grant constraint's context. */
   public readonly encryptionContext?: Readonly<Record<string, string>>;
-  private lowerEc?: Map<string, string>;
 
   /**
    * @param keyPolicyView true while evaluating a key policy: aws:ResourceTag/* and kms:ResourceAliases work in IAM
@@ -120,11 +148,12 @@ export class RequestContext implements ConditionContext {
     public readonly key: KeyModel | undefined,
     public readonly keyPolicyView: boolean,
   ) {
-    this.lowerAction = action.toLowerCase();
+    this.profile = profileOf(action);
+    this.lowerAction = this.profile.lowerAction;
     this.isService = env.caller.identity.kind === 'service';
     this.isCreateGrant = this.lowerAction === 'kms:creategrant';
-    this.keyResource = actionFacts(action)?.keyResource ?? false;
-    if (ecActions.has(this.lowerAction)) {
+    this.keyResource = this.profile.keyResource;
+    if (this.profile.encryptionContext) {
       this.encryptionContext = this.isCreateGrant ? request.createGrant?.constraints?.context : request.encryptionContext;
     }
   }
@@ -159,10 +188,13 @@ export class RequestContext implements ConditionContext {
   private encryptionContextValue(lowerName: string): string | undefined {
     const ec = this.encryptionContext;
     if (!ec) return undefined;
-    if (!this.lowerEc) {
-      // The condition key name, including the context key, is case-insensitive (conditions-kms.md).
-      this.lowerEc = new Map(Object.entries(ec).map(([k, v]) => [k.toLowerCase(), v]));
+    // The condition key name, including the context key, is case-insensitive (conditions-kms.md). Context keys are
+    // nearly always written in one case, so try the exact name before comparing case-insensitively.
+    const exact = ec[lowerName];
+    if (exact !== undefined && Object.prototype.hasOwnProperty.call(ec, lowerName)) return exact;
+    for (const k in ec) {
+      if (k.length === lowerName.length && k.toLowerCase() === lowerName) return ec[k];
     }
-    return this.lowerEc.get(lowerName);
+    return undefined;
   }
 }

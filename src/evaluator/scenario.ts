@@ -119,7 +119,7 @@ export function readRequest(raw: unknown, env: Environment | undefined, issues: 
     issues.error(raw === undefined ? 'missing-field' : 'invalid-field', `request must be an object with at least an action, got ${show(raw)}`, { field: 'request' });
     return undefined;
   }
-  for (const field of Object.keys(raw)) {
+  for (const field in raw) {
     if (!REQUEST_FIELDS.has(field)) issues.error('invalid-field', `unknown request field \`${field}\`: expected one of ${[...REQUEST_FIELDS].join(', ')}`, { field: `request.${field}` });
   }
   const action = readAction(raw.action, issues);
@@ -391,9 +391,11 @@ function readConstraints(raw: unknown, field: string, issues: IssueCollector): G
   return { type: keys[0] === 'encryptionContextEquals' ? 'equals' : 'subset', context };
 }
 
-function readContext(raw: unknown, issues: IssueCollector): Map<string, ContextValue> {
+const NO_CONTEXT: ReadonlyMap<string, ContextValue> = new Map();
+
+function readContext(raw: unknown, issues: IssueCollector): ReadonlyMap<string, ContextValue> {
+  if (raw === undefined) return NO_CONTEXT;
   const map = new Map<string, ContextValue>();
-  if (raw === undefined) return map;
   if (!isObject(raw)) {
     issues.error('invalid-field', `request.context must be an object of condition keys, got ${show(raw)}`, { field: 'request.context' });
     return map;
@@ -440,9 +442,14 @@ function readStringList(raw: unknown, field: string, issues: IssueCollector): st
 }
 
 function readStringMap(raw: unknown, field: string, issues: IssueCollector): Record<string, string> | undefined {
-  if (isObject(raw) && Object.values(raw).every((v) => typeof v === 'string')) return raw as Record<string, string>;
+  if (isObject(raw) && allStrings(raw)) return raw as Record<string, string>;
   issues.error('invalid-field', `${field} is ${show(raw)}: expected an object of string values, e.g. {"Department": "IT"}`, { field });
   return undefined;
+}
+
+function allStrings(record: Record<string, unknown>): boolean {
+  for (const k in record) if (typeof record[k] !== 'string') return false;
+  return true;
 }
 
 function lowerKeyed(record: Record<string, string>): Map<string, string> {

@@ -66,6 +66,8 @@ export interface StatementSearch {
   failedCondition?: CompiledCondition;
 }
 
+const NOTHING: StatementSearch = Object.freeze({ reach: PrincipalReach.NONE });
+
 export interface SearchTarget {
   readonly lowerAction: string;
   readonly resource: string;
@@ -79,7 +81,8 @@ export interface SearchTarget {
  * a Principal element every applicable statement has reach EXACT. Stops early once an EXACT statement is found.
  */
 export function searchPolicy(policy: CompiledPolicy, allow: boolean, t: SearchTarget): StatementSearch {
-  const result: StatementSearch = { reach: PrincipalReach.NONE };
+  // Most searches find nothing (deny searches above all): allocate a result only when there is something to say.
+  let result: StatementSearch = NOTHING;
   const statements = policy.forAction(t.lowerAction);
   for (let i = 0; i < statements.length; i++) {
     const s = statements[i];
@@ -92,12 +95,14 @@ export function searchPolicy(policy: CompiledPolicy, allow: boolean, t: SearchTa
     if (!matchesResource(s.resources, t.resource, t.ctx)) continue;
     const failed = s.conditions.length === 0 ? -1 : firstFailingCondition(s.conditions, t.ctx);
     if (failed >= 0) {
+      if (result === NOTHING) result = { reach: PrincipalReach.NONE };
       if (!result.nearMiss) {
         result.nearMiss = s;
         result.failedCondition = s.conditions[failed];
       }
       continue;
     }
+    if (result === NOTHING) result = { reach: PrincipalReach.NONE };
     result.statement = s;
     result.reach = reach;
     if (reach === PrincipalReach.EXACT) break;

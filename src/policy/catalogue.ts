@@ -8,13 +8,15 @@ import type { ActionFacts, ConditionKeyFacts } from './catalogue-types';
 export type { ActionFacts, ConditionKeyFacts } from './catalogue-types';
 
 const byLowerName = new Map<string, ActionFacts>(ACTION_FACTS.map((a) => [`kms:${a.name.toLowerCase()}`, a]));
+// Exact spellings first: the engine asks with canonical or lower-cased names, and a hit avoids a toLowerCase.
+const bySpelling = new Map<string, ActionFacts>([...byLowerName, ...ACTION_FACTS.map((a): [string, ActionFacts] => [`kms:${a.name}`, a])]);
 
 /** Every kms: action, with its `kms:` prefix, in catalogue order. */
 export const ALL_KMS_ACTIONS: readonly string[] = ACTION_FACTS.map((a) => `kms:${a.name}`);
 
 /** Facts for an action such as `kms:Decrypt` (any case), or undefined when KMS has no such action. */
 export function actionFacts(action: string): ActionFacts | undefined {
-  return byLowerName.get(action.toLowerCase());
+  return bySpelling.get(action) ?? byLowerName.get(action.toLowerCase());
 }
 
 /** The canonical spelling of a kms: action (`KMS:decrypt` -> `kms:Decrypt`), or undefined. */

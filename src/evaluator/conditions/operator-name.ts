@@ -74,17 +74,24 @@ function validNames(): readonly string[] {
   return allNames;
 }
 
-/** The valid name nearest to `written` (case-insensitive edit distance), if within a third of its length. */
+/**
+ * The valid name nearest to `written`: the closest by case-insensitive edit distance when within a quarter of its
+ * length (typos, wrong case, `ForAnyValues:`), else the longest valid name it starts with (`Boolean` -> `Bool`).
+ */
 export function closestOperatorName(written: string): string | undefined {
   const target = written.toLowerCase();
   let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(target.length / 3)) + 1;
+  let bestDistance = Math.max(1, Math.floor(target.length / 4)) + 1;
   for (const name of validNames()) {
     const d = editDistance(target, name.toLowerCase(), bestDistance);
     if (d < bestDistance) {
       best = name;
       bestDistance = d;
     }
+  }
+  if (best !== undefined) return best;
+  for (const name of validNames()) {
+    if (target.startsWith(name.toLowerCase()) && (best === undefined || name.length > best.length)) best = name;
   }
   return best;
 }

@@ -36,7 +36,3 @@ export function splitValues(values: readonly PolicyValue[], forPattern: boolean)
   return { fixed, dynamic };
 }
 
-/** The text of a value as written in the policy, for messages. */
-export function rawText(v: PolicyValue): string {
-  return typeof v === 'string' ? v : v.raw;
-}

@@ -47,3 +47,14 @@ export function check(
 export function showRequest(request: ContextValue | undefined): string {
   return request === undefined ? 'no such key' : JSON.stringify(request);
 }
+
+/** One table row: operator, policy value(s), request value (undefined: key absent), expected result. */
+export type Row = [operator: string, values: unknown, request: ContextValue | undefined, expected: boolean];
+
+/** Prefixes each row with a GIVEN/WHEN/THEN title for `test.each(...)('%s', ...)`. */
+export function titled(key: string, rows: readonly Row[]): Array<[string, ...Row]> {
+  return rows.map((r) => [
+    `GIVEN ${r[0]} ${key} ${JSON.stringify(r[1])} WHEN the request has ${showRequest(r[2])} THEN the condition is ${r[3]}`,
+    ...r,
+  ]);
+}
