@@ -39,6 +39,8 @@ export class CompiledPolicy {
   public readonly statements: readonly CompiledStatement[];
   private readonly actionMatchers: ReadonlyArray<{ readonly negated: boolean; readonly matchers: readonly StringMatcher[] }>;
   private readonly byAction = new Map<string, readonly CompiledStatement[]>();
+  /** Per action: the statements that can apply to a (caller, resource) pair; owned by statement-match.ts. */
+  public readonly candidateCache = new Map<string, unknown>();
 
   public constructor(doc: PolicyDocument, issues: IssueCollector) {
     this.label = doc.label;

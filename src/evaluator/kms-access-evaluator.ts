@@ -91,7 +91,11 @@ export class CompiledScenario {
   public readonly _name?: string;
 
   /** @internal */
-  public constructor(env: Environment | undefined, issues: Issue[], defaultRequest: unknown, name: string | undefined) {
+  public static _create(env: Environment | undefined, issues: Issue[], defaultRequest: unknown, name: string | undefined): CompiledScenario {
+    return new CompiledScenario(env, issues, defaultRequest, name);
+  }
+
+  private constructor(env: Environment | undefined, issues: Issue[], defaultRequest: unknown, name: string | undefined) {
     this._env = env;
     this._issues = issues;
     this._hasErrors = issues.some((i) => i.severity === 'error');
@@ -144,13 +148,13 @@ export class KmsAccessEvaluator {
       const issues = new IssueCollector();
       if (!isObject(scenario)) {
         issues.error('invalid-field', `a scenario must be a JSON object with key, caller and request, got ${Array.isArray(scenario) ? 'an array' : scenario === null ? 'null' : typeof scenario}`);
-        return new CompiledScenario(undefined, issues.issues, undefined, undefined);
+        return CompiledScenario._create(undefined, issues.issues, undefined, undefined);
       }
       const name = typeof scenario.name === 'string' ? scenario.name : undefined;
       const env = readEnvironment(scenario, issues);
-      return new CompiledScenario(env, issues.issues, scenario.request, name);
+      return CompiledScenario._create(env, issues.issues, scenario.request, name);
     } catch (e) {
-      return new CompiledScenario(undefined, [internalIssue(e)], undefined, undefined);
+      return CompiledScenario._create(undefined, [internalIssue(e)], undefined, undefined);
     }
   }
 

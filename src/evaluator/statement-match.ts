@@ -76,23 +76,70 @@ export interface SearchTarget {
   readonly hasBoundary: boolean;
 }
 
+/** A statement that can apply to a check once its conditions hold: action, principal and resource already match. */
+interface Candidate {
+  readonly statement: CompiledStatement;
+  readonly reach: PrincipalReach;
+  /** The Resource element holds a policy variable, so it is matched per request. */
+  readonly dynamicResource: boolean;
+}
+
+interface Candidates {
+  readonly caller: Caller;
+  readonly resource: string;
+  readonly hasBoundary: boolean;
+  /** Strongest reach first, so the first candidate whose conditions hold is the answer. */
+  readonly allows: readonly Candidate[];
+  readonly denies: readonly Candidate[];
+}
+
 /**
- * Finds an applicable statement with the given effect, preferring the strongest principal reach. For policies without
- * a Principal element every applicable statement has reach EXACT. Stops early once an EXACT statement is found.
+ * The statements of a policy that can apply to (action, caller, resource), with their principal reach. Everything
+ * here is independent of the request context, so it is computed once per combination and kept on the policy: a
+ * compiled scenario then only tests conditions per request.
  */
-export function searchPolicy(policy: CompiledPolicy, allow: boolean, t: SearchTarget): StatementSearch {
-  // Most searches find nothing (deny searches above all): allocate a result only when there is something to say.
-  let result: StatementSearch = NOTHING;
-  const statements = policy.forAction(t.lowerAction);
-  for (let i = 0; i < statements.length; i++) {
-    const s = statements[i];
-    if (s.isAllow !== allow) continue;
+function candidatesFor(policy: CompiledPolicy, t: SearchTarget): Candidates {
+  let list = policy.candidateCache.get(t.lowerAction) as Candidates[] | undefined;
+  if (list === undefined) {
+    list = [];
+    policy.candidateCache.set(t.lowerAction, list);
+  }
+  for (let i = 0; i < list.length; i++) {
+    const c = list[i];
+    if (c.caller === t.caller && c.resource === t.resource && c.hasBoundary === t.hasBoundary) return c;
+  }
+  const allows: Candidate[] = [];
+  const denies: Candidate[] = [];
+  for (const s of policy.forAction(t.lowerAction)) {
     let reach: PrincipalReach;
     if (s.principal !== undefined) reach = principalReach(s.principal, t.caller);
     else if (s.notPrincipal !== undefined) reach = notPrincipalReach(s.notPrincipal, t);
     else reach = PrincipalReach.EXACT;
-    if (reach <= result.reach) continue;
-    if (!matchesResource(s.resources, t.resource, t.ctx)) continue;
+    if (reach === PrincipalReach.NONE) continue;
+    const dynamicResource = s.resources.dynamic;
+    if (!dynamicResource && !matchesResource(s.resources, t.resource, t.ctx)) continue;
+    (s.isAllow ? allows : denies).push({ statement: s, reach, dynamicResource });
+  }
+  allows.sort((a, b) => b.reach - a.reach);
+  const entry: Candidates = { caller: t.caller, resource: t.resource, hasBoundary: t.hasBoundary, allows, denies };
+  // A handful of (caller, resource) pairs per action in practice; bound it so a long-lived policy cannot grow forever.
+  if (list.length >= 16) list.shift();
+  list.push(entry);
+  return entry;
+}
+
+/**
+ * Finds an applicable statement with the given effect, preferring the strongest principal reach. For policies without
+ * a Principal element every applicable statement has reach EXACT.
+ */
+export function searchPolicy(policy: CompiledPolicy, allow: boolean, t: SearchTarget): StatementSearch {
+  const candidates = candidatesFor(policy, t);
+  const list = allow ? candidates.allows : candidates.denies;
+  // Most searches find nothing (deny searches above all): allocate a result only when there is something to say.
+  let result: StatementSearch = NOTHING;
+  for (let i = 0; i < list.length; i++) {
+    const { statement: s, reach, dynamicResource } = list[i];
+    if (dynamicResource && !matchesResource(s.resources, t.resource, t.ctx)) continue;
     const failed = s.conditions.length === 0 ? -1 : firstFailingCondition(s.conditions, t.ctx);
     if (failed >= 0) {
       if (result === NOTHING) result = { reach: PrincipalReach.NONE };
@@ -102,10 +149,10 @@ export function searchPolicy(policy: CompiledPolicy, allow: boolean, t: SearchTa
       }
       continue;
     }
-    if (result === NOTHING) result = { reach: PrincipalReach.NONE };
+    if (result === NOTHING) return { statement: s, reach };
     result.statement = s;
     result.reach = reach;
-    if (reach === PrincipalReach.EXACT) break;
+    return result;
   }
   return result;
 }
