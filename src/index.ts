@@ -1,2 +1,6 @@
 // The public (jsii) surface only. Internal modules stay unexported.
 export * from './evaluator/kms-access-evaluator';
+export * from './constructs/key-capability';
+export * from './constructs/guarded-kms-key';
+export * from './constructs/cross-account-key-share';
+export * from './constructs/vpce-restricted-key';
