@@ -15,20 +15,20 @@ export const ENDPOINT_RESTRICTED_ACTIONS: readonly string[] = [
 ];
 
 /**
- * Deny use of the key unless the request comes through one of the endpoints (or VPCs), or is made by or through an AWS
- * service on the caller's behalf.
+ * Deny use of the key unless the request comes through one of the endpoints or from one of the VPCs, or is made by or
+ * through an AWS service on the caller's behalf.
+ *
+ * Both lists go in one StringNotEquals block, whose keys AND together: the deny applies when the endpoint is not listed
+ * AND the VPC is not listed, that is, a listed endpoint OR a listed VPC lets the request through. Outside any
+ * endpoint both keys are absent, both negated tests are true, and the deny applies.
  */
 export function endpointOnlyStatement(endpointIds: readonly string[], vpcIds: readonly string[]): StatementJson {
+  if (endpointIds.length === 0 && vpcIds.length === 0) throw new Error('a VPC restriction needs at least one endpoint or VPC');
   const notFrom: Record<string, string | string[]> = {};
   if (endpointIds.length > 0) notFrom['aws:SourceVpce'] = [...endpointIds];
   if (vpcIds.length > 0) notFrom['aws:SourceVpc'] = [...vpcIds];
-  if (Object.keys(notFrom).length !== 1) {
-    // Two keys in one StringNotEquals block AND together: the deny would need the request to come from neither a listed
-    // endpoint nor a listed VPC, which is what we want only if both lists describe the same network.
-    throw new Error('restrict a key to endpoints or to VPCs, not both in one statement');
-  }
   return {
-    Sid: endpointIds.length > 0 ? 'DenyUseOutsideVpcEndpoints' : 'DenyUseOutsideVpcs',
+    Sid: 'DenyUseOutsideAllowedNetworks',
     Effect: 'Deny',
     Principal: { AWS: '*' },
     Action: [...ENDPOINT_RESTRICTED_ACTIONS],

@@ -14,6 +14,7 @@ import {
 } from '../builders/key-policy-statements';
 import { ConditionJson, StatementJson, mergeConditions } from '../builders/policy-json';
 import { ALL_KMS_ACTIONS, CROSS_ACCOUNT_ACTIONS, PermissionSets, canonicalAction } from '../policy/catalogue';
+import { isAccountId, parseArn } from '../policy/arn';
 import { wildcardMatch } from '../policy/wildcard';
 import { KeyCapability } from './key-capability';
 import { stableHash } from './private/stable-hash';
@@ -379,7 +380,7 @@ export class GuardedKmsKey extends kms.Key {
    * CloudFormation dependency cycle.
    */
   private placementOf(principal: iam.IPrincipal): 'local' | 'literal' | 'other-stack-token' | 'other-env' | 'other-account' {
-    const account = principal.principalAccount;
+    const account = principal.principalAccount ?? literalAccount(toList(principal.policyFragment.principalJson.AWS));
     if (account !== undefined && Token.compareStrings(account, this.stack.account) === TokenComparison.DIFFERENT) return 'other-account';
     if (!Construct.isConstruct(principal)) return 'literal';
     const stack = Stack.of(principal);
@@ -474,6 +475,12 @@ function awsPrincipalArns(grantee: iam.IGrantable, path: string, field: string):
     if (arn === '*') throw new Error(`${path}: ${field} is "*" (everyone): name the principals instead`);
   }
   return arns;
+}
+
+/** The account of literal principal ARNs (or account ids), when they all name one. */
+function literalAccount(arns: string[]): string | undefined {
+  const accounts = new Set(arns.filter((a) => !Token.isUnresolved(a)).map((a) => (isAccountId(a) ? a : parseArn(a)?.account)));
+  return accounts.size === 1 ? [...accounts][0] : undefined;
 }
 
 function expandActions(actions: string[], path: string): string[] {
