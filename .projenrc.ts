@@ -23,7 +23,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   cdkVersion: MIN_CDK,
   constructsVersion: MIN_CONSTRUCTS,
   peerDeps: [`cdk-nag@^${MIN_CDK_NAG}`],
-  devDeps: [`cdk-nag@${MIN_CDK_NAG}`, 'fast-check@^4'],
+  devDeps: [`cdk-nag@${MIN_CDK_NAG}`, 'fast-check@^4', 'aws-cdk@^2.1148.1'],
 
   bin: { 'kms-guard': 'lib/cli/main.js' },
 
@@ -78,5 +78,17 @@ project.addTask('catalogue', {
   exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/generate-catalogue.ts',
   receiveArgs: true,
 });
+
+// The example app, synthesized by the real CDK CLI, then a summary of who can use each key.
+project.addTask('example', {
+  description: 'Synthesize examples/app with the CDK CLI and print who can use each key',
+  cwd: 'examples/app',
+  env: { CDK_DISABLE_CLI_TELEMETRY: 'true' },
+  steps: [
+    { exec: 'npx cdk synth --quiet --no-notices' },
+    { exec: 'node ../../lib/cli/main.js summarize cdk.out' },
+  ],
+});
+project.gitignore.addPatterns('/examples/app/cdk.out/');
 
 project.synth();

@@ -6,10 +6,16 @@ import { KeyCapability, VpceRestrictedKey } from '../../src';
 
 const ENV = { account: '111122223333', region: 'us-east-1' };
 
+// What `cdk context` would cache for the accounts used here: no AWS call at synth.
+const AZ_CONTEXT = {
+  'availability-zones:account=111122223333:region=us-east-1': ['us-east-1a', 'us-east-1b', 'us-east-1c'],
+  'availability-zones:account=111122223333:region=us-west-2': ['us-west-2a', 'us-west-2b'],
+};
+
 function setup() {
-  const app = new App();
+  const app = new App({ context: AZ_CONTEXT });
   const stack = new Stack(app, 'Owner', { env: ENV });
-  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
+  const vpc = new ec2.Vpc(stack, 'Vpc', { availabilityZones: ['us-east-1a', 'us-east-1b'], natGateways: 0 });
   const admin = new iam.Role(stack, 'Admin', { assumedBy: new iam.AccountRootPrincipal() });
   const user = new iam.Role(stack, 'User', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
   return { app, stack, vpc, admin, user };
@@ -56,7 +62,7 @@ describe('VpceRestrictedKey', () => {
 
   test('creates an endpoint per VPC and admits existing endpoints by id, whose policies it leaves alone', () => {
     const { stack, vpc, admin } = setup();
-    const other = new ec2.Vpc(stack, 'Other', { maxAzs: 2, natGateways: 0 });
+    const other = new ec2.Vpc(stack, 'Other', { availabilityZones: ['us-east-1a', 'us-east-1b'], natGateways: 0 });
     const imported = ec2.InterfaceVpcEndpoint.fromInterfaceVpcEndpointAttributes(stack, 'Imported', { vpcEndpointId: 'vpce-0feedbeef', port: 443 });
     const key = new VpceRestrictedKey(stack, 'Key', {
       administrators: [admin], vpcs: [vpc, other], endpoints: [imported], additionalKeyArns: ['arn:aws:kms:us-east-1:111122223333:key/other'],
@@ -92,7 +98,7 @@ describe('VpceRestrictedKey', () => {
     test('with an endpoint in another Region', () => {
       const { app, admin, stack } = setup();
       const west = new Stack(app, 'West', { env: { account: ENV.account, region: 'us-west-2' } });
-      const endpoint = new ec2.Vpc(west, 'Vpc', { maxAzs: 1, natGateways: 0 }).addInterfaceEndpoint('Kms', { service: ec2.InterfaceVpcEndpointAwsService.KMS });
+      const endpoint = new ec2.Vpc(west, 'Vpc', { availabilityZones: ['us-west-2a'], natGateways: 0 }).addInterfaceEndpoint('Kms', { service: ec2.InterfaceVpcEndpointAwsService.KMS });
       expect(() => new VpceRestrictedKey(stack, 'Key', { administrators: [admin], endpoints: [endpoint] })).toThrow(/is in Region us-west-2 but the key is in us-east-1/);
     });
   });
