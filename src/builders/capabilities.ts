@@ -29,8 +29,12 @@ export function capabilityActions(capabilities: readonly CapabilityName[]): stri
 
 const ecActions = new Set(ENCRYPTION_CONTEXT_ACTIONS);
 
-/** Splits actions into those that take an encryption context and the rest (conditions-kms.md). */
-export function splitByEncryptionContext(actions: readonly string[]): { withContext: string[]; withoutContext: string[] } {
+/**
+ * Splits actions into those that take an encryption context and the rest (conditions-kms.md), when a context is
+ * required; without one, every action stays in `withoutContext`.
+ */
+export function splitByEncryptionContext(actions: readonly string[], contextRequired: boolean): { withContext: string[]; withoutContext: string[] } {
+  if (!contextRequired) return { withContext: [], withoutContext: [...actions] };
   return {
     withContext: actions.filter((a) => ecActions.has(a)),
     withoutContext: actions.filter((a) => !ecActions.has(a)),

@@ -7,7 +7,7 @@
  */
 import { splitByEncryptionContext } from './capabilities';
 import { encryptionContextConditions } from './key-policy-statements';
-import { ConditionJson, StatementJson, mergeConditions } from './policy-json';
+import { ConditionJson, StatementJson, mergeConditionsOrThrow } from './policy-json';
 
 /** How the identity side names the key. */
 export type KeyReference =
@@ -29,11 +29,11 @@ export function identityStatements(intent: IdentityIntent): StatementJson[] {
   const aliasCondition: ConditionJson | undefined = intent.key.kind === 'alias'
     ? { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': intent.key.aliasName } }
     : undefined;
-  const base = merge(intent.conditions, aliasCondition);
+  const base = mergeConditionsOrThrow(intent.conditions, aliasCondition);
   const context = encryptionContextConditions(intent.encryptionContext);
-  const { withContext, withoutContext } = context ? splitByEncryptionContext(intent.actions) : { withContext: [], withoutContext: [...intent.actions] };
+  const { withContext, withoutContext } = splitByEncryptionContext(intent.actions, context !== undefined);
   const out: StatementJson[] = [];
-  if (withContext.length > 0) out.push(statement(`${intent.sid}Ctx`, withContext, resource, merge(base, context)));
+  if (withContext.length > 0) out.push(statement(`${intent.sid}Ctx`, withContext, resource, mergeConditionsOrThrow(base, context)));
   if (withoutContext.length > 0) out.push(statement(intent.sid, withoutContext, resource, base));
   return out;
 }
@@ -42,10 +42,4 @@ function statement(sid: string, actions: readonly string[], resource: string, co
   const s: StatementJson = { Sid: sid, Effect: 'Allow', Action: actions.length === 1 ? actions[0] : [...actions], Resource: resource };
   if (conditions) s.Condition = conditions;
   return s;
-}
-
-function merge(...blocks: Array<ConditionJson | undefined>): ConditionJson | undefined {
-  const { merged, conflict } = mergeConditions(...blocks);
-  if (conflict) throw new Error(`contradictory conditions: ${conflict}`);
-  return merged;
 }

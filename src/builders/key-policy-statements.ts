@@ -6,9 +6,9 @@
  * (kms:ViaService, kms:CallerAccount, kms:GrantIsForAWSResource, kms:EncryptionContext:*), kms-vpc-endpoint.md
  * (aws:SourceVpce), IAM UG aws:PrincipalOrgID / aws:PrincipalIsAWSService / aws:ViaAWSService.
  */
-import { PermissionSets } from '../policy/catalogue';
 import { splitByEncryptionContext } from './capabilities';
-import { ConditionJson, StatementJson, mergeConditions } from './policy-json';
+import { ConditionJson, StatementJson, mergeConditionsOrThrow } from './policy-json';
+import { PermissionSets } from '../policy/catalogue';
 
 /** Key administrators: every management action, no cryptographic use, and always PutKeyPolicy (no lockout). */
 export function administratorStatement(adminArns: readonly string[]): StatementJson {
@@ -76,14 +76,12 @@ export function usageStatements(intent: UsageIntent): StatementJson[] {
   const principal = intent.target.kind === 'named'
     ? intent.target.principal
     : { AWS: `arn:${intent.target.partition}:iam::${intent.target.account}:root` };
-  const base = mergeOrThrow(intent.conditions, intent.target.kind === 'delegated' ? intent.target.narrowing : undefined);
+  const base = mergeConditionsOrThrow(intent.conditions, intent.target.kind === 'delegated' ? intent.target.narrowing : undefined);
   const context = encryptionContextConditions(intent.encryptionContext);
-  const { withContext, withoutContext } = context ? splitByEncryptionContext(intent.actions) : { withContext: [], withoutContext: [...intent.actions] };
+  const { withContext, withoutContext } = splitByEncryptionContext(intent.actions, context !== undefined);
   const statements: StatementJson[] = [];
-  if (withContext.length > 0) {
-    statements.push(statement(`${intent.sid}Ctx`, principal, withContext, mergeOrThrow(base, context)));
-  }
-  if (withoutContext.length > 0) statements.push(statement(intent.sid, principal, withoutContext, base));
+  if (withContext.length > 0) statements.push(allowStatement(`${intent.sid}Ctx`, principal, withContext, mergeConditionsOrThrow(base, context)));
+  if (withoutContext.length > 0) statements.push(allowStatement(intent.sid, principal, withoutContext, base));
   return statements;
 }
 
@@ -102,14 +100,10 @@ export function viaServiceCondition(services: readonly string[], region: string)
   return { StringEquals: { 'kms:ViaService': names.length === 1 ? names[0] : names } };
 }
 
-function statement(sid: string, principal: Record<string, string | string[]>, actions: readonly string[], conditions?: ConditionJson): StatementJson {
+type PrincipalJson = Record<string, string | string[]>;
+
+function allowStatement(sid: string, principal: PrincipalJson, actions: readonly string[], conditions?: ConditionJson): StatementJson {
   const s: StatementJson = { Sid: sid, Effect: 'Allow', Principal: principal, Action: actions.length === 1 ? actions[0] : [...actions], Resource: '*' };
   if (conditions) s.Condition = conditions;
   return s;
-}
-
-function mergeOrThrow(...blocks: Array<ConditionJson | undefined>): ConditionJson | undefined {
-  const { merged, conflict } = mergeConditions(...blocks);
-  if (conflict) throw new Error(`contradictory conditions: ${conflict}`);
-  return merged;
 }

@@ -38,3 +38,10 @@ export function mergeConditions(...blocks: Array<ConditionJson | undefined>): { 
   }
   return { merged: Object.keys(merged).length > 0 ? merged : undefined };
 }
+
+/** Like {@link mergeConditions}, but a contradiction is an error (builders call it with intent the user declared). */
+export function mergeConditionsOrThrow(...blocks: Array<ConditionJson | undefined>): ConditionJson | undefined {
+  const { merged, conflict } = mergeConditions(...blocks);
+  if (conflict) throw new Error(`contradictory conditions: ${conflict}`);
+  return merged;
+}

@@ -4,14 +4,14 @@ import { Annotations, CfnOutput, Stack, Token, TokenComparison, attachCustomSynt
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { GuardedKmsKey } from './guarded-kms-key';
+import { KeyCapability } from './key-capability';
 import { CapabilityName, capabilityActions } from '../builders/capabilities';
 import { KeyReference, identityStatements } from '../builders/identity-statements';
 import { usageStatements, viaServiceCondition } from '../builders/key-policy-statements';
 import { ConditionJson, PolicyJson, StatementJson, mergeConditions } from '../builders/policy-json';
-import { CROSS_ACCOUNT_ACTIONS, canonicalAction } from '../policy/catalogue';
 import { isAccountId, parseKeyArn } from '../policy/arn';
-import { GuardedKmsKey } from './guarded-kms-key';
-import { KeyCapability } from './key-capability';
+import { CROSS_ACCOUNT_ACTIONS, canonicalAction } from '../policy/catalogue';
 
 export interface CrossAccountKeyShareProps {
   /**
@@ -125,7 +125,8 @@ export class CrossAccountKeyShare extends Construct {
     const principal = roleArns.length > 0 ? { AWS: roleArns } : { AWS: `arn:${owner.partition}:iam::${props.consumerAccount}:root` };
     const sid = `Share${this.node.addr.slice(0, 8)}`;
     const keyStatements = usageStatements({ sid, target: { kind: 'named', principal }, actions: this.actions, conditions, encryptionContext: context });
-    const keyPolicyApplied = props.key !== undefined && keyStatements.every((s) => props.key!.addToResourcePolicy(iam.PolicyStatement.fromJson(s)).statementAdded);
+    const key = props.key;
+    const keyPolicyApplied = key !== undefined && keyStatements.every((s) => key.addToResourcePolicy(iam.PolicyStatement.fromJson(s)).statementAdded);
     if (!keyPolicyApplied) {
       Annotations.of(this).addWarning(`the key's policy cannot be changed from this app: apply the statements in ${this.artifactName('owner-key-policy')} `
         + 'to the key policy in the owner account, or the consumers will be denied');
@@ -133,8 +134,9 @@ export class CrossAccountKeyShare extends Construct {
 
     // Consumer side: the same actions and conditions, scoped to the key.
     const keyRef = this.consumerKeyReference(props, owner, guarded);
+    const callerAccount: ConditionJson = { StringEquals: { 'kms:CallerAccount': props.consumerAccount } };
     const consumerStatements: StatementJson[] = keyRef
-      ? identityStatements({ sid: 'UseSharedKey', key: keyRef, actions: this.actions, conditions: { StringEquals: { 'kms:CallerAccount': props.consumerAccount } }, encryptionContext: context })
+      ? identityStatements({ sid: 'UseSharedKey', key: keyRef, actions: this.actions, conditions: callerAccount, encryptionContext: context })
       : [{ Sid: 'UseSharedKey', Effect: 'Allow', Action: this.actions, Resource: '*' }];
     this.consumerPolicyDocument = iam.PolicyDocument.fromJson({ Version: '2012-10-17', Statement: consumerStatements });
 

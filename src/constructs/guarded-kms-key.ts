@@ -2,6 +2,7 @@ import { Duration, Names, RemovalPolicy, Stack, Token, TokenComparison } from 'a
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { KeyCapability } from './key-capability';
 import { CapabilityName, capabilityActions } from '../builders/capabilities';
 import { KeyReference, identityStatements } from '../builders/identity-statements';
 import {
@@ -13,10 +14,9 @@ import {
   viaServiceCondition,
 } from '../builders/key-policy-statements';
 import { ConditionJson, StatementJson, mergeConditions } from '../builders/policy-json';
-import { ALL_KMS_ACTIONS, CROSS_ACCOUNT_ACTIONS, PermissionSets, canonicalAction } from '../policy/catalogue';
 import { isAccountId, parseArn } from '../policy/arn';
+import { ALL_KMS_ACTIONS, CROSS_ACCOUNT_ACTIONS, PermissionSets, canonicalAction } from '../policy/catalogue';
 import { wildcardMatch } from '../policy/wildcard';
-import { KeyCapability } from './key-capability';
 import { stableHash } from './private/stable-hash';
 
 /** A principal and what it may do with the key. */

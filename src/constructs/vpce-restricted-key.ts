@@ -2,8 +2,8 @@ import { Annotations, Stack, Token, TokenComparison } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { endpointOnlyStatement, endpointPolicyStatements } from '../builders/endpoint-statements';
 import { GuardedKmsKey, GuardedKmsKeyProps } from './guarded-kms-key';
+import { endpointOnlyStatement, endpointPolicyStatements } from '../builders/endpoint-statements';
 
 export interface VpceRestrictedKeyProps extends GuardedKmsKeyProps {
   /**

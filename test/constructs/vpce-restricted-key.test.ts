@@ -35,7 +35,10 @@ describe('VpceRestrictedKey', () => {
       PrivateDnsEnabled: true,
       PolicyDocument: {
         Statement: [{
-          Sid: 'AllowOnlyGuardedKeys', Effect: 'Allow', Action: 'kms:*', Principal: { AWS: '111122223333' },
+          Sid: 'AllowOnlyGuardedKeys',
+          Effect: 'Allow',
+          Action: 'kms:*',
+          Principal: { AWS: '111122223333' },
           Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] },
         }],
       },
