@@ -55,13 +55,13 @@ for (const ignored of ['/bench/', '/scripts/', '/docs/', '/examples/', '/bench-r
 
 // The pure layers import nothing from the CDK: they run in the CLI, in benchmarks and in any JS runtime.
 project.eslint?.addOverride({
-  files: ['src/policy/**/*.ts', 'src/evaluator/**/*.ts', 'src/cli/**/*.ts'],
+  files: ['src/policy/**/*.ts', 'src/evaluator/**/*.ts', 'src/app-model/**/*.ts', 'src/builders/**/*.ts', 'src/cli/**/*.ts'],
   rules: {
     'no-restricted-imports': [
       'error',
       {
         patterns: [
-          { group: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', 'cdk-nag'], message: 'src/policy, src/evaluator and src/cli are pure: no CDK imports.' },
+          { group: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', 'cdk-nag'], message: 'src/policy, src/evaluator, src/app-model, src/builders and src/cli are pure: no CDK imports.' },
         ],
       },
     ],

@@ -3,15 +3,25 @@
  * kms-guard: command-line entry.
  *
  *   kms-guard evaluate FILE...
+ *   kms-guard summarize CDK_OUT_DIR
  *
- * Each FILE holds one scenario object or an array of them. Prints one JSON result per scenario, in order, one per line
- * (JSON Lines). Exit status: 0 when every scenario was evaluated, 2 on invalid input (the errors go to stderr; an invalid
- * scenario still gets its line, an implicit deny carrying the errors), 1 on usage errors.
+ * evaluate: each FILE holds one scenario object or an array of them. Prints one JSON result per scenario, in order, one
+ * per line (JSON Lines). Exit status: 0 when every scenario was evaluated, 2 on invalid input (the errors go to stderr;
+ * an invalid scenario still gets its line, an implicit deny carrying the errors), 1 on usage errors.
+ *
+ * summarize: reads a synthesized cloud assembly and prints who can use each KMS key, decided by the evaluator.
+ * Exit status 0, or 2 when the assembly cannot be read.
  */
 import { readFileSync } from 'fs';
+import { formatSummary, summarizeAccess } from '../app-model/access-summary';
+import { buildAppModel } from '../app-model/app-model';
+import { readCloudAssembly } from '../app-model/cloud-assembly';
 import { KmsAccessEvaluator } from '../evaluator/kms-access-evaluator';
 
-const USAGE = 'usage: kms-guard evaluate FILE...\n  each FILE holds one scenario object or an array of them; prints one JSON result per line';
+const USAGE = [
+  'usage: kms-guard evaluate FILE...      each FILE holds one scenario object or an array of them; prints one JSON result per line',
+  '       kms-guard summarize CDK_OUT_DIR  prints who can use each KMS key of a synthesized CDK app',
+].join('\n');
 
 export interface CliIo {
   readonly out: (line: string) => void;
@@ -26,6 +36,7 @@ export function runCli(args: readonly string[], io: CliIo): number {
     io.out(USAGE);
     return 0;
   }
+  if (command === 'summarize' && files.length === 1) return summarize(files[0], io);
   if (command !== 'evaluate' || files.length === 0) {
     io.err(command === undefined ? USAGE : `kms-guard: unknown command or missing FILE: ${args.join(' ')}\n${USAGE}`);
     return 1;
@@ -52,6 +63,19 @@ export function runCli(args: readonly string[], io: CliIo): number {
     });
   }
   return status;
+}
+
+function summarize(dir: string, io: CliIo): number {
+  let model;
+  try {
+    model = buildAppModel(readCloudAssembly(dir));
+  } catch (e) {
+    io.err(`kms-guard: ${dir}: cannot read a cloud assembly: ${(e as Error).message}`);
+    return 2;
+  }
+  io.out(formatSummary(summarizeAccess(model)));
+  for (const warning of model.warnings) io.err(`kms-guard: warning: ${warning}`);
+  return 0;
 }
 
 if (require.main === module) {

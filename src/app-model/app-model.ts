@@ -1,0 +1,565 @@
+/**
+ * Reads synthesized stack templates into a model of what KMS access depends on: the keys with their resolved key
+ * policies and aliases, the IAM roles and users with every identity policy that reaches them, and the KMS VPC
+ * endpoints. Values are resolved with intrinsics.ts; whatever stays unknown is listed, never guessed.
+ */
+import { ResolveContext, resolveContexts, resolveValue } from './intrinsics';
+import { PLACEHOLDER_ACCOUNT, PLACEHOLDER_REGION, StackTemplate } from './stack-template';
+import { containsUnresolved, isUnresolvedText } from './unresolved';
+
+/** Where a resource is declared. */
+export interface ResourceLocation {
+  readonly stackName: string;
+  readonly logicalId: string;
+  /** The construct path (`Stack/Key/Resource`) when the template or the caller gives it. */
+  readonly constructPath?: string;
+  readonly account: string;
+  readonly region: string;
+  readonly partition: string;
+  /** The resource's `Condition`: it exists only when that condition holds at deploy time. */
+  readonly condition?: string;
+}
+
+export interface KmsKeyModel extends ResourceLocation {
+  readonly type: 'AWS::KMS::Key' | 'AWS::KMS::ReplicaKey';
+  readonly arn: string;
+  readonly keyId: string;
+  /** The resolved key policy. */
+  readonly policy: any;
+  /** The template sets no KeyPolicy, so KMS applies its default: the account, kms:* (key-policy-default.md). */
+  readonly defaultPolicy?: boolean;
+  readonly keySpec: string;
+  readonly keyUsage: string;
+  /** Undefined when the template's value cannot be resolved (also for `enabled` and `enableKeyRotation`). */
+  readonly multiRegion: boolean | undefined;
+  readonly multiRegionKeyType?: 'PRIMARY' | 'REPLICA';
+  readonly enabled: boolean | undefined;
+  readonly enableKeyRotation: boolean | undefined;
+  /** Names (`alias/x`) of the AWS::KMS::Alias resources, in any stack, whose TargetKeyId is this key. */
+  readonly aliases: string[];
+  readonly tags: Record<string, string>;
+  readonly unresolved: string[];
+}
+
+export interface PrincipalModel extends ResourceLocation {
+  readonly kind: 'role' | 'user';
+  readonly arn: string;
+  readonly name: string;
+  /** Resolved policy documents: inline, AWS::IAM::Policy, in-app managed policies, and the same through groups. */
+  readonly identityPolicies: any[];
+  /** Where each of `identityPolicies` comes from, same order. */
+  readonly identityPolicySources: string[];
+  /**
+   * Policies that may attach to this principal: their role, user or group list holds a name that cannot be resolved,
+   * so they could attach to any principal of this kind in the account. The summary counts them as uncertain.
+   */
+  readonly possibleIdentityPolicies: any[];
+  readonly possibleIdentityPolicySources: string[];
+  /** The boundary's document, when it is a managed policy of the app. */
+  readonly permissionsBoundary?: any;
+  readonly permissionsBoundaryArn?: string;
+  /** The principal has a permissions boundary whose document is not in the app (AWS managed, another stack's, unresolved). */
+  readonly boundaryUnknown?: boolean;
+  /** Attached managed policies whose contents are unknown offline: AWS managed ones, or customer ones outside the app. */
+  readonly externalManagedPolicies: string[];
+  /** Roles: the resolved AssumeRolePolicyDocument. */
+  readonly trustPolicy?: any;
+  readonly tags: Record<string, string>;
+  readonly unresolved: string[];
+}
+
+export interface KmsEndpointModel extends ResourceLocation {
+  /** The endpoint id (`vpce-...`), what aws:SourceVpce carries. */
+  readonly id: string;
+  /** What aws:SourceVpc carries. */
+  readonly vpcId: string;
+  readonly serviceName: string;
+  /** The endpoint policy; undefined means the default policy, which allows everything (kms-vpc-endpoint.md). */
+  readonly policy?: any;
+  readonly unresolved: string[];
+}
+
+export interface StackInfo {
+  readonly stackName: string;
+  readonly account: string;
+  readonly region: string;
+  readonly partition: string;
+  readonly accountIsPlaceholder: boolean;
+  readonly regionIsPlaceholder: boolean;
+}
+
+export interface AppModel {
+  readonly stacks: StackInfo[];
+  readonly keys: KmsKeyModel[];
+  readonly principals: PrincipalModel[];
+  readonly endpoints: KmsEndpointModel[];
+  /** Unresolved values (with where they are), placeholder environments, policies attached to principals outside the app. */
+  readonly warnings: string[];
+}
+
+/** Builds the model of a set of stacks (usually one app's). Never throws on template content. */
+export function buildAppModel(stacks: StackTemplate[]): AppModel {
+  const warnings: string[] = [];
+  const normalized = stacks.map((s) => normalizeStack(s, warnings));
+  const { contexts, unresolved } = resolveContexts(normalized);
+  warnings.push(...unresolved);
+  const readers = normalized.map((s, i) => new StackReader(s, contexts[i]));
+
+  const collected = collect(readers);
+  const keys = buildKeys(collected);
+  const principals = buildPrincipals(collected, warnings);
+  const endpoints = buildEndpoints(collected, warnings);
+
+  for (const item of [...keys, ...principals, ...endpoints]) {
+    const where = `${item.stackName}/${item.constructPath ?? item.logicalId}`;
+    for (const message of item.unresolved) warnings.push(`${where}: ${message}`);
+    if (item.condition) warnings.push(`${where} exists only when condition ${item.condition} holds at deploy time; it is analysed as if it exists`);
+  }
+  return {
+    stacks: normalized.map((s) => ({
+      stackName: s.stackName,
+      account: s.account,
+      region: s.region,
+      partition: s.partition ?? 'aws',
+      accountIsPlaceholder: s.accountIsPlaceholder === true,
+      regionIsPlaceholder: s.regionIsPlaceholder === true,
+    })),
+    keys,
+    principals,
+    endpoints,
+    warnings: [...new Set(warnings)],
+  };
+}
+
+/** Checks the environment; a malformed account becomes the placeholder so that ARNs stay parseable. */
+function normalizeStack(s: StackTemplate, warnings: string[]): StackTemplate {
+  let out: StackTemplate = { ...s, partition: s.partition ?? 'aws' };
+  if (!/^\d{12}$/.test(s.account)) {
+    warnings.push(`${s.stackName}: account ${JSON.stringify(s.account)} is not a 12-digit id; ${PLACEHOLDER_ACCOUNT} stands in for it`);
+    out = { ...out, account: PLACEHOLDER_ACCOUNT, accountIsPlaceholder: true };
+  }
+  if (typeof s.region !== 'string' || s.region === '' || s.region.startsWith('unknown')) {
+    warnings.push(`${s.stackName}: region ${JSON.stringify(s.region)} is not known; ${PLACEHOLDER_REGION} stands in for it`);
+    out = { ...out, region: PLACEHOLDER_REGION, regionIsPlaceholder: true };
+  }
+  if (out.accountIsPlaceholder) {
+    warnings.push(`${s.stackName} is environment-agnostic: account ${out.account} is a placeholder, so every ARN built from it is synthetic`);
+  }
+  if (out.regionIsPlaceholder) warnings.push(`${s.stackName} is environment-agnostic: region ${out.region} is a placeholder`);
+  if (!isRecord(s.template) || !isRecord(s.template.Resources)) warnings.push(`${s.stackName}: the template has no Resources section`);
+  return out;
+}
+
+/** One stack's resources, with resolution in that stack's context. */
+class StackReader {
+  public constructor(public readonly stack: StackTemplate, public readonly ctx: ResolveContext) {}
+
+  public get resources(): Array<[string, Record<string, any>]> {
+    const resources = isRecord(this.stack.template) && isRecord(this.stack.template.Resources) ? this.stack.template.Resources : {};
+    return Object.entries(resources).filter((e): e is [string, Record<string, any>] => isRecord(e[1]));
+  }
+
+  public location(logicalId: string, resource: Record<string, any>): ResourceLocation {
+    const metadataPath = isRecord(resource.Metadata) && typeof resource.Metadata['aws:cdk:path'] === 'string' ? resource.Metadata['aws:cdk:path'] : undefined;
+    const constructPath = this.stack.constructPaths?.[logicalId] ?? metadataPath;
+    return {
+      stackName: this.stack.stackName,
+      logicalId,
+      ...(constructPath !== undefined ? { constructPath } : {}),
+      account: this.stack.account,
+      region: this.stack.region,
+      partition: this.stack.partition ?? 'aws',
+      ...(typeof resource.Condition === 'string' ? { condition: resource.Condition } : {}),
+    };
+  }
+
+  /** Resolves a value; messages go to `notes`. */
+  public resolve(value: unknown, notes: string[]): any {
+    const r = resolveValue(value, this.ctx);
+    for (const m of r.unresolved) if (!notes.includes(m)) notes.push(m);
+    return r.value;
+  }
+
+  /** Resolves to a string (placeholders included); undefined when absent. */
+  public string(value: unknown, notes: string[]): string | undefined {
+    const v = this.resolve(value, notes);
+    if (v === undefined) return undefined;
+    return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+  }
+
+  /** Resolves a list of strings (Roles, ManagedPolicyArns, ...). */
+  public strings(value: unknown, notes: string[]): string[] {
+    const v = this.resolve(value, notes);
+    const list = Array.isArray(v) ? v : v === undefined ? [] : [v];
+    return list.filter((x): x is string => typeof x === 'string');
+  }
+}
+
+/** A policy document attached by name to roles, users or groups, in one account. */
+interface Attachment {
+  readonly account: string;
+  readonly source: string;
+  readonly document: any;
+  readonly roles: string[];
+  readonly users: string[];
+  readonly groups: string[];
+  /** Managed policies: the ARN, for ManagedPolicyArns and PermissionsBoundary. */
+  readonly arn?: string;
+  /** Unresolved values inside the policy or its targets: they surface on the principals it reaches. */
+  readonly notes: string[];
+}
+
+interface Collected {
+  readonly keys: Array<{ reader: StackReader; id: string; resource: Record<string, any> }>;
+  readonly aliases: Array<{ account: string; name: string; target: string }>;
+  readonly principals: Array<{ reader: StackReader; id: string; resource: Record<string, any>; kind: 'role' | 'user' }>;
+  readonly groups: Array<{ reader: StackReader; id: string; resource: Record<string, any> }>;
+  readonly attachments: Attachment[];
+  /** Users added to groups by AWS::IAM::UserToGroupAddition: account/group -> user names. */
+  readonly groupAdditions: Array<{ account: string; group: string; users: string[] }>;
+  readonly endpoints: Array<{ reader: StackReader; id: string; resource: Record<string, any> }>;
+  /** Unresolved values of resources that are not themselves in the model (aliases, group additions). */
+  readonly notes: string[];
+}
+
+function collect(readers: StackReader[]): Collected {
+  const c: Collected = { keys: [], aliases: [], principals: [], groups: [], attachments: [], groupAdditions: [], endpoints: [], notes: [] };
+  for (const reader of readers) {
+    const account = reader.stack.account;
+    for (const [id, resource] of reader.resources) {
+      const props: Record<string, any> = isRecord(resource.Properties) ? resource.Properties : {};
+      const notes: string[] = [];
+      const where = `${reader.stack.stackName}/${id}`;
+      switch (resource.Type) {
+        case 'AWS::KMS::Key':
+        case 'AWS::KMS::ReplicaKey':
+          c.keys.push({ reader, id, resource });
+          break;
+        case 'AWS::KMS::Alias': {
+          const name = reader.string(props.AliasName, notes);
+          const target = reader.string(props.TargetKeyId, notes);
+          if (name !== undefined && target !== undefined) c.aliases.push({ account, name, target });
+          break;
+        }
+        case 'AWS::IAM::Role':
+        case 'AWS::IAM::User':
+          c.principals.push({ reader, id, resource, kind: resource.Type === 'AWS::IAM::Role' ? 'role' : 'user' });
+          break;
+        case 'AWS::IAM::Group':
+          c.groups.push({ reader, id, resource });
+          break;
+        case 'AWS::IAM::Policy':
+        case 'AWS::IAM::ManagedPolicy': {
+          const managed = resource.Type === 'AWS::IAM::ManagedPolicy';
+          c.attachments.push({
+            account,
+            source: `${managed ? 'managed policy' : 'policy'} ${where}`,
+            document: reader.resolve(props.PolicyDocument, notes),
+            roles: reader.strings(props.Roles, notes),
+            users: reader.strings(props.Users, notes),
+            groups: reader.strings(props.Groups, notes),
+            ...(managed ? { arn: reader.string({ Ref: id }, notes) } : {}),
+            notes,
+          });
+          break;
+        }
+        case 'AWS::IAM::RolePolicy':
+        case 'AWS::IAM::UserPolicy':
+        case 'AWS::IAM::GroupPolicy': {
+          const target = (name: string): string[] => reader.strings(props[name], notes);
+          c.attachments.push({
+            account,
+            source: `policy ${where}`,
+            document: reader.resolve(props.PolicyDocument, notes),
+            roles: resource.Type === 'AWS::IAM::RolePolicy' ? target('RoleName') : [],
+            users: resource.Type === 'AWS::IAM::UserPolicy' ? target('UserName') : [],
+            groups: resource.Type === 'AWS::IAM::GroupPolicy' ? target('GroupName') : [],
+            notes,
+          });
+          break;
+        }
+        case 'AWS::IAM::UserToGroupAddition': {
+          const group = reader.string(props.GroupName, notes);
+          if (group !== undefined) c.groupAdditions.push({ account, group, users: reader.strings(props.Users, notes) });
+          break;
+        }
+        case 'AWS::EC2::VPCEndpoint':
+          c.endpoints.push({ reader, id, resource });
+          break;
+        default:
+          break;
+      }
+      if (resource.Type === 'AWS::KMS::Alias' || resource.Type === 'AWS::IAM::UserToGroupAddition') c.notes.push(...notes.map((m) => `${where}: ${m}`));
+    }
+  }
+  return c;
+}
+
+/** The default key policy KMS applies when a template gives none (key-policy-default.md). */
+function defaultKeyPolicy(partition: string, account: string): any {
+  return {
+    Version: '2012-10-17',
+    Statement: [{ Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:${partition}:iam::${account}:root` }, Action: 'kms:*', Resource: '*' }],
+  };
+}
+
+function buildKeys(c: Collected): KmsKeyModel[] {
+  const primaries = new Map<string, { keySpec: string; keyUsage: string }>();
+  const keys = c.keys.map(({ reader, id, resource }) => {
+    const props: Record<string, any> = isRecord(resource.Properties) ? resource.Properties : {};
+    const notes: string[] = [];
+    const location = reader.location(id, resource);
+    const replica = resource.Type === 'AWS::KMS::ReplicaKey';
+    const arn = reader.string({ 'Fn::GetAtt': [id, 'Arn'] }, notes) ?? '';
+    const keyId = reader.string({ Ref: id }, notes) ?? '';
+    let policy = props.KeyPolicy === undefined ? undefined : reader.resolve(props.KeyPolicy, notes);
+    if (typeof policy === 'string' && !isUnresolvedText(policy)) policy = parseJsonOr(policy);
+    const multiRegion = replica ? true : bool(reader.resolve(props.MultiRegion, notes), false, 'MultiRegion', notes);
+    const key: KmsKeyModel = {
+      ...location,
+      type: resource.Type,
+      arn,
+      keyId,
+      policy: policy ?? defaultKeyPolicy(location.partition, location.account),
+      ...(policy === undefined ? { defaultPolicy: true } : {}),
+      keySpec: reader.string(props.KeySpec, notes) ?? 'SYMMETRIC_DEFAULT',
+      keyUsage: reader.string(props.KeyUsage, notes) ?? 'ENCRYPT_DECRYPT',
+      multiRegion,
+      ...(multiRegion ? { multiRegionKeyType: replica ? 'REPLICA' as const : 'PRIMARY' as const } : {}),
+      enabled: bool(reader.resolve(props.Enabled, notes), true, 'Enabled', notes),
+      enableKeyRotation: bool(reader.resolve(props.EnableKeyRotation, notes), false, 'EnableKeyRotation', notes),
+      aliases: [],
+      tags: tagsOf(reader.resolve(props.Tags, notes)),
+      unresolved: notes,
+    };
+    if (!replica) primaries.set(arn, { keySpec: key.keySpec, keyUsage: key.keyUsage });
+    return { key, primaryArn: replica ? reader.string(props.PrimaryKeyArn, notes) : undefined };
+  });
+  return keys.map(({ key, primaryArn }) => {
+    // A replica shares its primary's key material, so its spec and usage (replica templates do not repeat them).
+    const primary = primaryArn !== undefined ? primaries.get(primaryArn) : undefined;
+    if (primaryArn !== undefined && !primary) key.unresolved.push(`the primary key ${primaryArn} is not in the app: key spec and usage are assumed symmetric`);
+    const aliases = c.aliases
+      .filter((a) => a.account === key.account && (a.target === key.keyId || a.target === key.arn))
+      .map((a) => a.name);
+    return { ...key, ...(primary ?? {}), aliases: [...new Set(aliases)].sort() };
+  });
+}
+
+interface GroupInfo {
+  readonly account: string;
+  readonly name: string;
+  readonly inline: Array<{ source: string; document: any }>;
+  readonly managedArns: string[];
+  readonly unresolved: string[];
+}
+
+function buildPrincipals(c: Collected, warnings: string[]): PrincipalModel[] {
+  const lower = (account: string, name: string): string => `${account}/${name.toLowerCase()}`;
+  const managedByArn = new Map<string, Attachment>();
+  for (const a of c.attachments) if (a.arn !== undefined) managedByArn.set(a.arn, a);
+
+  // Attachments that reach some principal report their unresolved values there; the others report them as warnings.
+  const reached = new Set<Attachment>();
+  const reachedGroups = new Set<GroupInfo>();
+  const groups = new Map<string, GroupInfo>();
+  for (const { reader, id, resource } of c.groups) {
+    const props: Record<string, any> = isRecord(resource.Properties) ? resource.Properties : {};
+    const notes: string[] = [];
+    const name = reader.string({ Ref: id }, notes) ?? id;
+    groups.set(lower(reader.stack.account, name), {
+      account: reader.stack.account,
+      name,
+      inline: inlinePolicies(reader, props.Policies, `group ${reader.stack.stackName}/${id}`, notes),
+      managedArns: reader.strings(props.ManagedPolicyArns, notes),
+      unresolved: notes,
+    });
+  }
+
+  const principals = c.principals.map(({ reader, id, resource, kind }) => {
+    const props: Record<string, any> = isRecord(resource.Properties) ? resource.Properties : {};
+    const notes: string[] = [];
+    const location = reader.location(id, resource);
+    const name = reader.string({ Ref: id }, notes) ?? id;
+    const arn = reader.string({ 'Fn::GetAtt': [id, 'Arn'] }, notes) ?? '';
+    const documents: Array<{ source: string; document: any }> = [...inlinePolicies(reader, props.Policies, `inline policy of ${kind}`, notes)];
+    const external: string[] = [];
+    const attachedManaged = new Set<Attachment>();
+    const attach = (a: Attachment, via: string): void => {
+      if (a.document === undefined) notes.push(`${a.source} has no PolicyDocument`);
+      else documents.push({ source: `${a.source}${via}`, document: a.document });
+      reached.add(a);
+      for (const m of a.notes) if (!notes.includes(`${a.source}: ${m}`)) notes.push(`${a.source}: ${m}`);
+    };
+    const addManaged = (arns: string[], via: string): void => {
+      for (const policyArn of arns) {
+        const managed = managedByArn.get(policyArn);
+        if (managed && managed.account === location.account) {
+          if (!attachedManaged.has(managed)) attach(managed, via);
+          attachedManaged.add(managed);
+        } else {
+          external.push(policyArn);
+          if (isUnresolvedText(policyArn)) notes.push(`a managed policy ARN cannot be resolved (${policyArn})`);
+        }
+      }
+    };
+
+    const key = lower(location.account, name);
+    const byName = (list: string[]): boolean => list.some((n) => lower(location.account, n) === key);
+    for (const a of c.attachments) {
+      if (a.account !== location.account) continue;
+      if (byName(kind === 'role' ? a.roles : a.users) && !(a.arn !== undefined && attachedManaged.has(a))) {
+        attach(a, '');
+        if (a.arn !== undefined) attachedManaged.add(a);
+      }
+    }
+    addManaged(reader.strings(props.ManagedPolicyArns, notes), '');
+
+    // Groups: a user gets every policy of the groups it belongs to (IAM UG, id_groups).
+    if (kind === 'user') {
+      const groupNames = new Set(reader.strings(props.Groups, notes).map((g) => lower(location.account, g)));
+      for (const add of c.groupAdditions) {
+        if (add.account === location.account && byName(add.users)) groupNames.add(lower(add.account, add.group));
+      }
+      for (const groupKey of groupNames) {
+        const group = groups.get(groupKey);
+        const groupName = group?.name ?? groupKey.slice(groupKey.indexOf('/') + 1);
+        const via = ` (through group ${groupName})`;
+        if (group) {
+          reachedGroups.add(group);
+          for (const p of group.inline) documents.push({ source: `${p.source}${via}`, document: p.document });
+          addManaged(group.managedArns, via);
+          notes.push(...group.unresolved.filter((m) => !notes.includes(m)));
+        } else {
+          notes.push(`group ${groupName} is not in the app: its policies are unknown`);
+        }
+        for (const a of c.attachments) {
+          if (a.account === location.account && a.groups.some((g) => lower(location.account, g) === groupKey)) {
+            if (a.arn === undefined || !attachedManaged.has(a)) attach(a, via);
+            if (a.arn !== undefined) attachedManaged.add(a);
+          }
+        }
+      }
+    }
+
+    // A policy whose target list holds an unresolved name may attach to any principal of this kind in the account.
+    const possible: Array<{ source: string; document: any }> = [];
+    for (const a of c.attachments) {
+      const targets = kind === 'role' ? a.roles : [...a.users, ...a.groups];
+      if (a.account !== location.account || a.document === undefined || !targets.some(isUnresolvedText)) continue;
+      if (!documents.some((d) => d.document === a.document)) {
+        possible.push({ source: `${a.source} (its ${kind === 'role' ? 'role' : 'user or group'} list cannot be resolved)`, document: a.document });
+      }
+    }
+
+    const boundaryArn = reader.string(props.PermissionsBoundary, notes);
+    const boundary = boundaryArn !== undefined ? managedByArn.get(boundaryArn) : undefined;
+    const boundaryInApp = boundary !== undefined && boundary.account === location.account;
+    const principal: PrincipalModel = {
+      ...location,
+      kind,
+      arn,
+      name,
+      identityPolicies: documents.map((d) => d.document),
+      identityPolicySources: documents.map((d) => d.source),
+      possibleIdentityPolicies: possible.map((d) => d.document),
+      possibleIdentityPolicySources: possible.map((d) => d.source),
+      ...(boundaryArn !== undefined ? { permissionsBoundaryArn: boundaryArn } : {}),
+      ...(boundaryInApp ? { permissionsBoundary: boundary.document } : {}),
+      ...(boundaryArn !== undefined && !boundaryInApp ? { boundaryUnknown: true } : {}),
+      externalManagedPolicies: [...new Set(external)],
+      ...(kind === 'role' ? { trustPolicy: reader.resolve(props.AssumeRolePolicyDocument, notes) } : {}),
+      tags: tagsOf(reader.resolve(props.Tags, notes)),
+      unresolved: notes,
+    };
+    return principal;
+  });
+
+  // Policies naming a role or user that is not in the app: worth knowing (an imported role), not an error.
+  const known = new Set(principals.map((p) => `${p.kind}:${lower(p.account, p.name)}`));
+  const knownGroups = new Set(groups.keys());
+  warnings.push(...c.notes);
+  for (const g of groups.values()) if (!reachedGroups.has(g)) warnings.push(...g.unresolved.map((m) => `group ${g.name}: ${m}`));
+  for (const a of c.attachments) {
+    if (!reached.has(a)) warnings.push(...a.notes.map((m) => `${a.source}: ${m}`));
+    const unresolvedName = (n: string): boolean => isUnresolvedText(n);
+    const outside = [
+      ...a.roles.filter((n) => !unresolvedName(n) && !known.has(`role:${lower(a.account, n)}`)).map((n) => `role ${n}`),
+      ...a.users.filter((n) => !unresolvedName(n) && !known.has(`user:${lower(a.account, n)}`)).map((n) => `user ${n}`),
+      ...a.groups.filter((n) => !unresolvedName(n) && !knownGroups.has(lower(a.account, n))).map((n) => `group ${n}`),
+    ];
+    if ([...a.roles, ...a.users, ...a.groups].some(isUnresolvedText)) {
+      warnings.push(`${a.source} attaches to a principal whose name cannot be resolved: it is counted as possibly attached to every principal of that kind in ${a.account}`);
+    }
+    if (outside.length > 0) warnings.push(`${a.source} attaches to ${outside.join(', ')}, which the app does not define`);
+  }
+  return principals;
+}
+
+function inlinePolicies(reader: StackReader, raw: unknown, label: string, notes: string[]): Array<{ source: string; document: any }> {
+  const list = reader.resolve(raw, notes);
+  if (!Array.isArray(list)) return [];
+  return list
+    .filter((p): p is Record<string, any> => isRecord(p) && p.PolicyDocument !== undefined)
+    .map((p) => ({ source: `${label} ${typeof p.PolicyName === 'string' ? p.PolicyName : '(unnamed)'}`, document: p.PolicyDocument }));
+}
+
+/** KMS interface endpoints: service `com.amazonaws.REGION.kms`, or `kms-fips` (kms-vpc-endpoint.md). */
+const KMS_SERVICE = /^(?:[a-z0-9.-]*\.)?([a-z]{2}(?:-[a-z]+)+-\d+)\.kms(?:-fips)?$/;
+
+function buildEndpoints(c: Collected, warnings: string[]): KmsEndpointModel[] {
+  const endpoints: KmsEndpointModel[] = [];
+  for (const { reader, id, resource } of c.endpoints) {
+    const props: Record<string, any> = isRecord(resource.Properties) ? resource.Properties : {};
+    const notes: string[] = [];
+    const serviceName = reader.string(props.ServiceName, notes) ?? '';
+    const location = reader.location(id, resource);
+    if (isUnresolvedText(serviceName)) {
+      warnings.push(`${location.stackName}/${location.constructPath ?? id}: the VPC endpoint's service name cannot be resolved (${serviceName}); if it is a KMS endpoint it is missing from the analysis`);
+      continue;
+    }
+    const match = KMS_SERVICE.exec(serviceName);
+    if (!match) continue;
+    let policy = props.PolicyDocument === undefined ? undefined : reader.resolve(props.PolicyDocument, notes);
+    if (typeof policy === 'string' && !isUnresolvedText(policy)) policy = parseJsonOr(policy);
+    endpoints.push({
+      ...location,
+      region: match[1],
+      id: reader.string({ Ref: id }, notes) ?? '',
+      vpcId: reader.string(props.VpcId, notes) ?? '',
+      serviceName,
+      ...(policy !== undefined ? { policy } : {}),
+      unresolved: notes,
+    });
+  }
+  return endpoints;
+}
+
+/** CloudFormation booleans are `true`/`false` or their strings; anything else is unknown (undefined, with a note). */
+function bool(v: unknown, dflt: boolean, property: string, notes: string[]): boolean | undefined {
+  if (v === undefined) return dflt;
+  if (v === true || v === false) return v;
+  if (typeof v === 'string' && /^(true|false)$/i.test(v)) return v.toLowerCase() === 'true';
+  notes.push(`${property} is ${containsUnresolved(v) ? 'not known offline' : `not a boolean (${JSON.stringify(v)})`}`);
+  return undefined;
+}
+
+/** CloudFormation tags (`[{Key, Value}]`) as a record. */
+function tagsOf(v: unknown): Record<string, string> {
+  const tags: Record<string, string> = {};
+  if (!Array.isArray(v)) return tags;
+  for (const t of v) if (isRecord(t) && typeof t.Key === 'string' && typeof t.Value === 'string') tags[t.Key] = t.Value;
+  return tags;
+}
+
+function parseJsonOr(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, any> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
