@@ -64,8 +64,8 @@ describe('GuardedKmsKey, proved with the evaluator', () => {
   });
 
   test('the same role without the tag the grant put on the reader cannot use the delegation', () => {
-    const reader = evaluator.callerFor('Consumer/Reader');
-    expect(evaluator.evaluate('Owner/Key', { ...reader, tags: {} }, 'kms:Decrypt').decision).toBe('implicit-deny');
+    const readerCaller = evaluator.callerFor('Consumer/Reader');
+    expect(evaluator.evaluate('Owner/Key', { ...readerCaller, tags: {} }, 'kms:Decrypt').decision).toBe('implicit-deny');
   });
 
   test('a principal of an unrelated account cannot use the key', () => {
