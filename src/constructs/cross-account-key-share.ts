@@ -32,7 +32,10 @@ export interface CrossAccountKeyShareProps {
    * @see https://docs.aws.amazon.com/kms/latest/developerguide/alias-authorization.html
    */
   readonly keyAlias?: string;
-  /** The consumer account (12 digits). */
+  /**
+   * The consumer account (12 digits).
+   * @see https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html
+   */
   readonly consumerAccount: string;
   /**
    * Roles of the consumer account that are in this app: they get a managed policy in their stack.
@@ -46,7 +49,10 @@ export interface CrossAccountKeyShareProps {
    *   policies then decide which of its principals may use the key
    */
   readonly consumerRoleArns?: string[];
-  /** What the consumers may do. Only cross-account capable operations exist in these capabilities. */
+  /**
+   * What the consumers may do. Every capability holds only cross-account capable operations.
+   * @see https://docs.aws.amazon.com/kms/latest/developerguide/kms-api-permissions-reference.html
+   */
   readonly capabilities: KeyCapability[];
   /**
    * Further actions; each must be usable across accounts.

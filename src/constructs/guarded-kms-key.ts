@@ -24,9 +24,13 @@ export interface KeyUser {
   /**
    * The principal: a role, user, Lambda function, service principal, or account principal (which delegates to that
    * account's IAM policies).
+   * @see https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html#key-policy-elements
    */
   readonly grantee: iam.IGrantable;
-  /** What the principal may do. */
+  /**
+   * What the principal may do.
+   * @see https://docs.aws.amazon.com/kms/latest/developerguide/kms-api-permissions-reference.html
+   */
   readonly capabilities: KeyCapability[];
   /**
    * Encryption context the principal's requests must carry, on top of the key's `requiredEncryptionContext`.
@@ -66,7 +70,10 @@ export interface GuardedGrantOptions {
 
 /** Delegation of some capabilities to the account's IAM policies. */
 export interface IamDelegation {
-  /** What IAM policies in the key's account may grant. */
+  /**
+   * What IAM policies in the key's account may grant.
+   * @see https://docs.aws.amazon.com/kms/latest/developerguide/iam-policies.html
+   */
   readonly capabilities: KeyCapability[];
   /**
    * Only these principals (role or user ARNs of the key's account), matched with `aws:PrincipalArn`.
