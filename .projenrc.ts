@@ -89,6 +89,6 @@ project.addTask('example', {
     { exec: 'node ../../lib/cli/main.js summarize cdk.out' },
   ],
 });
-project.gitignore.addPatterns('/examples/app/cdk.out/');
+project.gitignore.addPatterns('/examples/app/cdk.out/', '/examples/app/cdk.context.json');
 
 project.synth();

@@ -115,9 +115,13 @@ function searchTarget(env: Environment, action: string, resource: string, ctx: R
   return { lowerAction: action.toLowerCase(), resource, ctx, caller: env.caller.identity, hasBoundary: env.caller.permissionsBoundary !== undefined };
 }
 
+function toCheck(action: string, resource: string, o: Outcome): CheckOutcome {
+  return { action, resource, decision: o.decision, explanation: o.explanation, decidedBy: o.decidedBy };
+}
+
 const implicit = (explanation: string, decidedBy: StatementRef[] = []): Outcome => ({ decision: 'implicit-deny', explanation, decidedBy });
 
-function deny(policy: CompiledPolicy | undefined, t: SearchTarget): Outcome | undefined {
+function denyIn(policy: CompiledPolicy | undefined, t: SearchTarget): Outcome | undefined {
   if (!policy) return undefined;
   const s = searchPolicy(policy, false, t).statement;
   return s ? { decision: 'explicit-deny', explanation: `explicitly denied by ${where(policy, s)}`, decidedBy: [ref(policy, s)] } : undefined;
@@ -128,16 +132,16 @@ function findExplicitDeny(
   env: Environment, key: KeyModel | undefined, keyTarget: SearchTarget | undefined, iamTarget: SearchTarget,
 ): Outcome | undefined {
   const service = env.caller.identity.kind === 'service';
-  let found = key && keyTarget ? deny(key.policy, keyTarget) : undefined;
+  let found = key && keyTarget ? denyIn(key.policy, keyTarget) : undefined;
   if (!service) {
-    for (const p of env.caller.identityPolicies) found ??= deny(p, iamTarget);
-    found ??= deny(env.caller.permissionsBoundary, iamTarget);
-    found ??= deny(env.caller.sessionPolicy, iamTarget);
-    for (const p of env.scps) found ??= deny(p, iamTarget);
+    for (const p of env.caller.identityPolicies) found ??= denyIn(p, iamTarget);
+    found ??= denyIn(env.caller.permissionsBoundary, iamTarget);
+    found ??= denyIn(env.caller.sessionPolicy, iamTarget);
+    for (const p of env.scps) found ??= denyIn(p, iamTarget);
     // [choice] RCPs are resource-side guardrails of the key's account and do not bind AWS service principals (IAM UG).
-    if (key) for (const p of env.rcps) found ??= deny(p, iamTarget);
+    if (key) for (const p of env.rcps) found ??= denyIn(p, iamTarget);
   }
-  return found ?? deny(env.endpoint?.policy, iamTarget);
+  return found ?? denyIn(env.endpoint?.policy, iamTarget);
 }
 
 /** Guardrails that must each allow (step 5): every SCP level and the VPC endpoint policy. */
@@ -201,8 +205,7 @@ function keyIdProblem(keyId: string | undefined, key: KeyModel, crossAccount: bo
 }
 
 function keyCheck(env: Environment, req: RequestModel, action: string, key: KeyModel, primary: boolean): CheckOutcome {
-  const outcome = decideKey(env, req, action, key, primary);
-  return { action, resource: key.arn, decision: outcome.decision, explanation: outcome.explanation, decidedBy: outcome.decidedBy };
+  return toCheck(action, key.arn, decideKey(env, req, action, key, primary));
 }
 
 function decideKey(env: Environment, req: RequestModel, action: string, key: KeyModel, primary: boolean): Outcome {
@@ -328,7 +331,7 @@ function explainImplicitDeny(
 /** RetireGrant (kms-semantics.md §7.1): the grant decides who may retire it; kms:RetireGrant in a key policy has no effect. */
 function retireCheck(env: Environment, req: RequestModel, key: KeyModel): CheckOutcome {
   const action = 'kms:RetireGrant';
-  const result = (o: Outcome): CheckOutcome => ({ action, resource: key.arn, decision: o.decision, explanation: o.explanation, decidedBy: o.decidedBy });
+  const result = (o: Outcome): CheckOutcome => toCheck(action, key.arn, o);
   const caller = env.caller.identity;
   const grant = env.grants.find((g) => g.grantId === req.grantId);
   if (!grant) return result(implicit(`no grant with id ${req.grantId} exists on this key, so there is nothing to retire (NotFoundException)`));
@@ -356,7 +359,7 @@ function retireCheck(env: Environment, req: RequestModel, key: KeyModel): CheckO
 
 /** Actions without a key resource, and the alias half of alias operations: only IAM-side policies decide (§1.1, §1.3). */
 function iamOnlyCheck(env: Environment, req: RequestModel, action: string, resource: string): CheckOutcome {
-  const result = (o: Outcome): CheckOutcome => ({ action, resource, decision: o.decision, explanation: o.explanation, decidedBy: o.decidedBy });
+  const result = (o: Outcome): CheckOutcome => toCheck(action, resource, o);
   const caller = env.caller.identity;
   if (caller.kind === 'service') return result(implicit(`${action} is authorized by IAM policies only, and ${describeCaller(caller)} has none`));
   const alias = resource === '*' ? undefined : parseAliasArn(resource);

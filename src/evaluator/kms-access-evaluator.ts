@@ -78,6 +78,11 @@ export interface EvaluationResult {
  */
 export class CompiledScenario {
   /** @internal */
+  public static _create(env: Environment | undefined, issues: Issue[], defaultRequest: unknown, name: string | undefined): CompiledScenario {
+    return new CompiledScenario(env, issues, defaultRequest, name);
+  }
+
+  /** @internal */
   public readonly _env?: Environment;
   /** @internal */
   public readonly _issues: Issue[];
@@ -89,11 +94,6 @@ export class CompiledScenario {
   public readonly _defaultRequest: unknown;
   /** @internal */
   public readonly _name?: string;
-
-  /** @internal */
-  public static _create(env: Environment | undefined, issues: Issue[], defaultRequest: unknown, name: string | undefined): CompiledScenario {
-    return new CompiledScenario(env, issues, defaultRequest, name);
-  }
 
   private constructor(env: Environment | undefined, issues: Issue[], defaultRequest: unknown, name: string | undefined) {
     this._env = env;
@@ -164,7 +164,13 @@ export class KmsAccessEvaluator {
 function toResult(name: string | undefined, a: Authorization, compileWarnings: Issue[], requestIssues: Issue[]): EvaluationResult {
   const checks: AuthorizationCheck[] = [];
   for (const c of a.checks) {
-    checks.push({ action: c.action, resource: c.resource, decision: c.decision as KmsDecision, explanation: c.explanation, decidedBy: c.decidedBy as DecidingStatement[] });
+    checks.push({
+      action: c.action,
+      resource: c.resource,
+      decision: c.decision as KmsDecision,
+      explanation: c.explanation,
+      decidedBy: c.decidedBy as DecidingStatement[],
+    });
   }
   const result: { -readonly [K in keyof EvaluationResult]: EvaluationResult[K] } = {
     decision: a.decision as KmsDecision,

@@ -56,7 +56,12 @@ for (const action of ALL_KMS_ACTIONS) {
 
 function profileOf(action: string): ActionProfile {
   return PROFILES.get(action) ?? PROFILES.get(action.toLowerCase()) ?? {
-    lowerAction: action.toLowerCase(), keyResource: false, encryptionContext: false, encryptionAlgorithm: false, requestAlias: false, grantIsForAwsResource: false,
+    lowerAction: action.toLowerCase(),
+    keyResource: false,
+    encryptionContext: false,
+    encryptionAlgorithm: false,
+    requestAlias: false,
+    grantIsForAwsResource: false,
   };
 }
 
