@@ -263,23 +263,25 @@ function decideKey(env: Environment, req: RequestModel, action: string, key: Key
   }
 
   // Grants (step 6.4): an alternative to the policies.
-  const grant = findGrant(env.grants, caller, facts.name, keyCtx.encryptionContext, req.createGrant);
-  if (grant.match) {
-    const g = grant.match.grant;
-    const needsBoundary = crossAccount || grant.match.viaAccount || g.grantee.type === 'role';
+  const grants = findGrant(env.grants, caller, facts.name, keyCtx.encryptionContext, req.createGrant);
+  let grantMiss = grants.nearMiss;
+  for (const match of grants.matches) {
+    const g = match.grant;
+    const needsBoundary = crossAccount || match.viaAccount || g.grantee.type === 'role';
     const boundary = needsBoundary && caller.kind !== 'service' ? boundaryProblem(env, iamTarget, action) : undefined;
-    const iam = grant.match.viaAccount ? identityAllow(env, iamTarget) : undefined;
-    if (!boundary && (!grant.match.viaAccount || (iam && (iam.root || iam.ref)))) {
-      return {
-        decision: 'allow',
-        explanation: grant.match.viaAccount
-          ? `allowed by grant ${g.grantId}, which names account ${caller.account}, and ${iam!.root ? 'IAM implicitly allows the root user' : `${iam!.ref!.statement} of the ${iam!.ref!.policy} allows it`}`
-          : `allowed by grant ${g.grantId}, which gives ${who} the ${facts.name} operation`,
-        decidedBy: [],
-      };
+    const iam = match.viaAccount ? identityAllow(env, iamTarget) : undefined;
+    if (boundary) {
+      grantMiss ??= `grant ${g.grantId} applies, but ${boundary}`;
+    } else if (!match.viaAccount) {
+      return { decision: 'allow', explanation: `allowed by grant ${g.grantId}, which gives ${who} the ${facts.name} operation`, decidedBy: [] };
+    } else if (iam && (iam.root || iam.ref)) {
+      const iamText = iam.root ? 'IAM implicitly allows the root user' : `${iam.ref!.statement} of the ${iam.ref!.policy} allows it`;
+      return { decision: 'allow', explanation: `allowed by grant ${g.grantId}, which names account ${caller.account}, and ${iamText}`, decidedBy: iam.ref ? [iam.ref] : [] };
+    } else {
+      grantMiss ??= `grant ${g.grantId} names account ${caller.account}, but no identity policy of the caller allows ${action} on this key`;
     }
   }
-  return implicit(explainImplicitDeny(env, key, action, kp, iamTarget, crossAccount, grant.nearMiss), kpRef);
+  return implicit(explainImplicitDeny(env, key, action, kp, iamTarget, crossAccount, grantMiss), kpRef);
 }
 
 function explainImplicitDeny(

@@ -16,7 +16,11 @@ export interface GrantMatch {
 }
 
 export interface GrantSearch {
-  readonly match?: GrantMatch;
+  /**
+   * Every grant that applies, those naming the caller exactly first. Grants have no order in KMS: any one that passes
+   * the remaining checks (boundary, IAM allow for account grantees) is enough, so the engine tries them all.
+   */
+  readonly matches: readonly GrantMatch[];
   /** Why the closest grant did not apply: for explanations. */
   readonly nearMiss?: string;
 }
@@ -36,7 +40,8 @@ export function findGrant(
   createGrant: CreateGrantModel | undefined,
 ): GrantSearch {
   let nearMiss: string | undefined;
-  let accountMatch: GrantMatch | undefined;
+  const exact: GrantMatch[] = [];
+  const viaAccount: GrantMatch[] = [];
   for (const grant of grants) {
     const who = grantPrincipalMatch(grant.grantee, caller);
     if (!who) continue;
@@ -51,10 +56,10 @@ export function findGrant(
       nearMiss ??= `grant ${grant.grantId} allows ${operation}, but ${problem}`;
       continue;
     }
-    if (who === 'exact') return { match: { grant, viaAccount: false } };
-    accountMatch ??= { grant, viaAccount: true };
+    if (who === 'exact') exact.push({ grant, viaAccount: false });
+    else viaAccount.push({ grant, viaAccount: true });
   }
-  return { match: accountMatch, nearMiss };
+  return { matches: exact.length === 0 ? viaAccount : viaAccount.length === 0 ? exact : [...exact, ...viaAccount], nearMiss };
 }
 
 /** Why a request's encryption context fails a grant constraint, or undefined when it satisfies it. */
