@@ -160,6 +160,19 @@ describe('GuardedKmsKey', () => {
       expect(stack.dependencies).toEqual([]);
     });
 
+    test('whichever order the stacks are declared in', () => {
+      const app = new App();
+      const consumer = new Stack(app, 'DeclaredFirst', { env: ENV });
+      const owner = new Stack(app, 'Owner', { env: ENV });
+      const admin = new iam.Role(owner, 'Admin', { assumedBy: new iam.AccountRootPrincipal() });
+      const key = new GuardedKmsKey(owner, 'Key', { administrators: [admin] });
+      const reader = new iam.Role(consumer, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+      new s3.Bucket(consumer, 'Bucket', { encryptionKey: key }).grantReadWrite(reader);
+      key.grantEncryptDecrypt(reader);
+      expect(() => app.synth()).not.toThrow();
+      expect(owner.dependencies).toEqual([]);
+    });
+
     test('a role imported by literal ARN is named directly', () => {
       const { stack, admin } = setup();
       const key = new GuardedKmsKey(stack, 'Key', { administrators: [admin] });
