@@ -1,107 +1,139 @@
 /**
- * A policy compiled for repeated evaluation: wildcard matchers built once, conditions parsed once, and statements
- * indexed by action on first use, so a decision only looks at statements that can apply to its action.
+ * A policy compiled for repeated evaluation: conditions compiled once, and statements indexed by action on first use,
+ * so a decision only looks at statements that can apply to its action.
  */
 import { IssueCollector } from '../policy/issues';
 import { PolicyDocument, PolicyStatement } from '../policy/policy-document';
 import { PolicyKind } from '../policy/policy-kind';
-import { PrincipalEntry } from '../policy/principal';
-import { StringMatcher, wildcardMatcher } from '../policy/wildcard';
+import { matchesWildcard, wildcardMatcher } from '../policy/wildcard';
 import { CompiledCondition, compileConditionBlock } from './conditions/compile-condition';
 import { ConditionContext } from './context';
 import { TemplateString, parseTemplate } from './variables';
 
-export interface CompiledStatement {
-  readonly index: number;
-  readonly label: string;
-  readonly effect: 'Allow' | 'Deny';
-  readonly isAllow: boolean;
-  /** Undefined when the statement has no Principal element (identity-side policies). */
-  readonly principal?: readonly PrincipalEntry[];
-  readonly notPrincipal?: readonly PrincipalEntry[];
-  /** Resource patterns; `negated` for NotResource. Empty patterns: the statement has no Resource (never applies). */
-  readonly resources: ResourceMatcher;
-  readonly conditions: readonly CompiledCondition[];
+/**
+ * A statement ready for matching. What only explanations and candidate lists need (label, effect, Principal) is read
+ * from `source`: a compiled statement carries just what searches use, as every raw scenario compiles several.
+ */
+export interface CompiledStatement extends ResourceMatcher {
+  /** The statement as parsed: label, effect, Principal/NotPrincipal (undefined when absent), elements as written. */
   readonly source: PolicyStatement;
+  readonly isAllow: boolean;
+  /** Action or NotAction patterns as written (`notAction` tells which), matched when the policy is indexed. */
+  readonly actions: readonly string[];
+  readonly notAction: boolean;
+  readonly conditions: readonly CompiledCondition[];
+  /** `Sid "X" of the key policy`, as explanations name the statement; made by the engine on first use. */
+  explanationName?: string;
+  /** The statement as results name it when it decides a check (frozen: results share it); made by the engine on first use. */
+  decidingRef?: { readonly policy: string; readonly statement: string; readonly effect: 'Allow' | 'Deny' };
 }
 
+/** A statement's Resource or NotResource element. No patterns: the statement has neither (it never applies). */
 export interface ResourceMatcher {
-  readonly negated: boolean;
+  /** NotResource. */
+  readonly resourceNegated: boolean;
   /** True when some pattern holds a policy variable: matching then needs the request context. */
-  readonly dynamic: boolean;
-  readonly patterns: readonly (StringMatcher | TemplateString)[];
-  readonly written: readonly string[];
+  readonly resourceDynamic: boolean;
+  /** Wildcard patterns, or templates for patterns that hold policy variables. */
+  readonly resourcePatterns: readonly (string | TemplateString)[];
 }
+
+/** What the policy knows about one action: its statements, and the candidate lists statement-match.ts keeps. */
+export interface ActionIndex {
+  /** The statements whose Action/NotAction covers the action. */
+  readonly statements: readonly CompiledStatement[];
+  /** Owned by statement-match.ts: per (caller, resource), the statements that can apply. */
+  candidates: unknown[];
+}
+
+const NO_PATTERNS: readonly string[] = [];
+const NO_CONDITIONS: readonly CompiledCondition[] = [];
 
 export class CompiledPolicy {
   public readonly label: string;
   public readonly kind: PolicyKind;
   public readonly statements: readonly CompiledStatement[];
-  private readonly actionMatchers: ReadonlyArray<{ readonly negated: boolean; readonly matchers: readonly StringMatcher[] }>;
-  private readonly byAction = new Map<string, readonly CompiledStatement[]>();
-  /** Per action: the statements that can apply to a (caller, resource) pair; owned by statement-match.ts. */
-  public readonly candidateCache = new Map<string, unknown>();
+  /** The first action the policy was asked about and its index: a raw scenario asks each policy about one action. */
+  private firstAction: string | undefined;
+  private firstIndex: ActionIndex | undefined;
+  /** The indexes of further actions. */
+  private byAction: Map<string, ActionIndex> | undefined;
 
   public constructor(doc: PolicyDocument, issues: IssueCollector) {
     this.label = doc.label;
     this.kind = doc.kind;
     const variables = doc.version === '2012-10-17';
-    const statements: CompiledStatement[] = [];
-    const actionMatchers: Array<{ negated: boolean; matchers: StringMatcher[] }> = [];
-    for (const s of doc.statements) {
-      const where = { policy: doc.label, statement: s.label };
-      const conditions = s.condition === undefined ? [] : compileConditionBlock(s.condition, where, { variables, policyKind: doc.kind }, issues);
-      const resourceList = s.resource ?? s.notResource ?? [];
-      const patterns = resourceList.map((r) => {
-        const t = variables ? parseTemplate(r, { ...where, field: s.resource ? 'Resource' : 'NotResource' }, issues) : r;
-        return typeof t === 'string' ? wildcardMatcher(t) : t;
-      });
-      statements.push({
-        index: s.index,
-        label: s.label,
-        effect: s.effect,
-        isAllow: s.effect === 'Allow',
-        principal: s.principal,
-        notPrincipal: s.notPrincipal,
-        resources: {
-          negated: s.resource === undefined && s.notResource !== undefined,
-          dynamic: patterns.some((p) => typeof p !== 'function'),
-          patterns,
-          written: resourceList,
-        },
-        conditions,
+    const conditionOptions = { variables, policyKind: doc.kind };
+    // map rather than push onto []: V8 gives an array grown by push room for 17 elements.
+    this.statements = doc.statements.map((s): CompiledStatement => {
+      const where = s.where;
+      const conditions = s.condition === undefined ? NO_CONDITIONS : compileConditionBlock(s.condition, where, conditionOptions, issues);
+      const resourceList = s.resource ?? s.notResource ?? NO_PATTERNS;
+      const resourceField = s.resource ? 'Resource' : 'NotResource';
+      let patterns: (string | TemplateString)[] = resourceList as string[];
+      let dynamic = false;
+      if (variables) {
+        // Templates only where a pattern holds `${`: most resources are plain patterns, kept as the written list.
+        for (let i = 0; i < resourceList.length; i++) {
+          const t = parseTemplate(resourceList[i], where, issues, resourceField);
+          if (typeof t === 'string') continue;
+          if (!dynamic) patterns = resourceList.slice();
+          patterns[i] = t;
+          dynamic = true;
+        }
+      }
+      return {
         source: s,
-      });
-      const actions = s.action ?? s.notAction ?? [];
-      actionMatchers.push({ negated: s.action === undefined, matchers: actions.map((a) => wildcardMatcher(a, true)) });
-    }
-    this.statements = statements;
-    this.actionMatchers = actionMatchers;
+        isAllow: s.effect === 'Allow',
+        actions: s.action ?? s.notAction ?? NO_PATTERNS,
+        notAction: s.action === undefined,
+        resourceNegated: s.resource === undefined && s.notResource !== undefined,
+        resourceDynamic: dynamic,
+        resourcePatterns: patterns,
+        conditions,
+      };
+    });
   }
 
-  /** The statements whose Action/NotAction covers `lowerAction` (e.g. `kms:decrypt`), memoised per action. */
-  public forAction(lowerAction: string): readonly CompiledStatement[] {
-    let list = this.byAction.get(lowerAction);
-    if (list === undefined) {
-      list = this.statements.filter((_, i) => {
-        const { negated, matchers } = this.actionMatchers[i];
-        const hit = matchers.some((m) => m(lowerAction));
-        return negated ? !hit : hit;
-      });
-      this.byAction.set(lowerAction, list);
+  /**
+   * The statements whose Action/NotAction covers `lowerAction` (e.g. `kms:decrypt`), and the candidate lists kept
+   * with them; built on first use and memoised per action.
+   */
+  public actionIndex(lowerAction: string): ActionIndex {
+    if (lowerAction === this.firstAction) return this.firstIndex!;
+    let index = this.byAction?.get(lowerAction);
+    if (index === undefined) {
+      // Made with room for every statement and trimmed: an empty array grown by push gets room for 17 in V8.
+      const found = new Array<CompiledStatement>(this.statements.length);
+      let count = 0;
+      for (const s of this.statements) {
+        const patterns = s.actions;
+        let hit = false;
+        // Action patterns recur across policies ("kms:*", "kms:Decrypt"), so their cached matchers serve here.
+        for (let j = 0; j < patterns.length && !hit; j++) hit = wildcardMatcher(patterns[j], true)(lowerAction);
+        if (hit !== s.notAction) found[count++] = s;
+      }
+      found.length = count;
+      index = { statements: found, candidates: [] };
+      if (this.firstAction === undefined) {
+        this.firstAction = lowerAction;
+        this.firstIndex = index;
+      } else {
+        (this.byAction ??= new Map()).set(lowerAction, index);
+      }
     }
-    return list;
+    return index;
   }
 }
 
 /** Whether a statement's Resource/NotResource covers `resource` (a key or alias ARN, or `*` for IAM-only actions). */
 export function matchesResource(r: ResourceMatcher, resource: string, ctx: ConditionContext): boolean {
-  const patterns = r.patterns;
+  const patterns = r.resourcePatterns;
   let hit = false;
   for (let i = 0; i < patterns.length && !hit; i++) {
     const p = patterns[i];
-    if (typeof p === 'function') {
-      hit = p(resource);
+    if (typeof p === 'string') {
+      hit = matchesWildcard(p, resource);
     } else {
       // A variable without a value makes the pattern match nothing (IAM UG reference_policies_variables.md).
       const rendered = p.render(ctx, true);
@@ -109,7 +141,7 @@ export function matchesResource(r: ResourceMatcher, resource: string, ctx: Condi
     }
   }
   if (patterns.length === 0) return false;
-  return r.negated ? !hit : hit;
+  return r.resourceNegated ? !hit : hit;
 }
 
 /** Whether every condition of a statement holds; returns the index of the first failing condition, or -1. */

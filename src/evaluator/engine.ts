@@ -42,8 +42,11 @@ export interface Authorization {
   readonly lockoutSafetyCheck?: LockoutCheck;
 }
 
-const ref = (policy: CompiledPolicy, s: CompiledStatement): StatementRef => ({ policy: policy.label, statement: s.label, effect: s.effect });
-const where = (policy: CompiledPolicy, s: CompiledStatement): string => `${s.label} of the ${policy.label}`;
+/** How results name a deciding statement: one frozen object per statement, shared by every result it decides. */
+const ref = (policy: CompiledPolicy, s: CompiledStatement): StatementRef =>
+  (s.decidingRef ??= Object.freeze({ policy: policy.label, statement: s.source.label, effect: s.source.effect }));
+/** `Sid "X" of the key policy`: made once per statement, as explanations name the same statements again and again. */
+const where = (policy: CompiledPolicy, s: CompiledStatement): string => (s.explanationName ??= `${s.source.label} of the ${policy.label}`);
 
 /** Decides a request. */
 export function authorize(env: Environment, req: RequestModel): Authorization {
@@ -74,12 +77,13 @@ function planChecks(env: Environment, req: RequestModel): CheckOutcome[] {
     // ReEncrypt needs kms:ReEncryptFrom on the source key and kms:ReEncryptTo on the destination (key-policy-default.md).
     return [keyCheck(env, req, 'kms:ReEncryptFrom', key!, true), keyCheck(env, req, 'kms:ReEncryptTo', req.destinationKey!, false)];
   }
-  const facts = actionFacts(action)!;
+  const facts = req.facts!;
   if (action === 'kms:RetireGrant') return [retireCheck(env, req, key!)];
   if (facts.policyType === 'iam-only') return [iamOnlyCheck(env, req, action, '*')];
-  const checks: CheckOutcome[] = [];
-  if (facts.resources.includes('alias') && req.aliasArn) checks.push(iamOnlyCheck(env, req, action, req.aliasArn));
-  checks.push(keyCheck(env, req, action, key!, true));
+  // Array literals, not push on []: V8 gives a pushed-to empty array room for 17 elements, and most requests need one.
+  const checks: CheckOutcome[] = facts.resources.includes('alias') && req.aliasArn
+    ? [iamOnlyCheck(env, req, action, req.aliasArn), keyCheck(env, req, action, key!, true)]
+    : [keyCheck(env, req, action, key!, true)];
   // UpdateAlias: the new target key; UpdatePrimaryRegion: the replica being promoted (alias-access.md, DG permissions table).
   if ((action === 'kms:UpdateAlias' || action === 'kms:UpdatePrimaryRegion') && req.destinationKey) {
     checks.push(keyCheck(env, req, action, req.destinationKey, false));
@@ -97,22 +101,13 @@ function combineExplanations(checks: readonly CheckOutcome[], decision: Decision
 }
 
 export function describeCaller(c: Caller): string {
-  switch (c.kind) {
-    case 'service': return `the service principal ${c.arn}`;
-    case 'assumed-role': return `${c.arn} (a session of role ${c.name})`;
-    case 'root': return `the root user of account ${c.account}`;
-    default: return c.arn;
-  }
+  return c.description;
 }
 
 interface Outcome {
   decision: Decision;
   explanation: string;
   decidedBy: StatementRef[];
-}
-
-function searchTarget(env: Environment, action: string, resource: string, ctx: RequestContext): SearchTarget {
-  return { lowerAction: action.toLowerCase(), resource, ctx, caller: env.caller.identity, hasBoundary: env.caller.permissionsBoundary !== undefined };
 }
 
 function toCheck(action: string, resource: string, o: Outcome): CheckOutcome {
@@ -175,9 +170,9 @@ function identityAllow(env: Environment, t: SearchTarget): { ref?: StatementRef;
 
 /** Why the permissions boundary or session policy does not allow, or undefined when both allow (or are absent). */
 function boundaryProblem(env: Environment, t: SearchTarget, action: string): string | undefined {
-  for (const p of [env.caller.permissionsBoundary, env.caller.sessionPolicy]) {
-    if (p && !searchPolicy(p, true, t).statement) return `the ${p.label} does not allow ${action} on this key`;
-  }
+  const { permissionsBoundary, sessionPolicy } = env.caller;
+  if (permissionsBoundary && !searchPolicy(permissionsBoundary, true, t).statement) return `the ${permissionsBoundary.label} does not allow ${action} on this key`;
+  if (sessionPolicy && !searchPolicy(sessionPolicy, true, t).statement) return `the ${sessionPolicy.label} does not allow ${action} on this key`;
   return undefined;
 }
 
@@ -210,7 +205,7 @@ function keyCheck(env: Environment, req: RequestModel, action: string, key: KeyM
 
 function decideKey(env: Environment, req: RequestModel, action: string, key: KeyModel, primary: boolean): Outcome {
   const caller = env.caller.identity;
-  const facts = actionFacts(action)!;
+  const facts = action === req.action ? req.facts! : actionFacts(action)!;
   const keyAccount = key.parsed.account;
   const crossAccount = caller.account !== undefined && caller.account !== keyAccount;
   if (crossAccount && !facts.crossAccount) {
@@ -220,9 +215,8 @@ function decideKey(env: Environment, req: RequestModel, action: string, key: Key
     const problem = keyIdProblem(req.keyId, key, crossAccount);
     if (problem) return implicit(problem);
   }
-  const keyCtx = new RequestContext(env, req, action, key, true);
-  const keyTarget = searchTarget(env, action, key.arn, keyCtx);
-  const iamTarget = searchTarget(env, action, key.arn, keyCtx.withKeyPolicyView(false));
+  const keyTarget = new RequestContext(env, req, action, key, key.arn, true);
+  const iamTarget = keyTarget.withKeyPolicyView(false);
 
   const deny = findExplicitDeny(env, key, keyTarget, iamTarget);
   if (deny) return deny;
@@ -232,23 +226,22 @@ function decideKey(env: Environment, req: RequestModel, action: string, key: Key
   const kp = searchPolicy(key.policy, true, keyTarget);
   const kpRef = kp.statement ? [ref(key.policy, kp.statement)] : [];
   const kpWhere = kp.statement ? where(key.policy, kp.statement) : '';
-  const who = describeCaller(caller);
 
   // Service principals: only a key-policy statement naming them, or a grant (key-policy-services.md).
   if (caller.kind === 'service') {
-    if (kp.reach >= PrincipalReach.BROAD) return { decision: 'allow', explanation: `allowed by ${kpWhere}, which names ${who}`, decidedBy: kpRef };
+    if (kp.reach >= PrincipalReach.BROAD) return { decision: 'allow', explanation: `allowed by ${kpWhere}, which names ${describeCaller(caller)}`, decidedBy: kpRef };
   } else if (!crossAccount) {
-    if (kp.reach === PrincipalReach.EXACT) return { decision: 'allow', explanation: `allowed by ${kpWhere}, which names ${who} directly`, decidedBy: kpRef };
+    if (kp.reach === PrincipalReach.EXACT) return { decision: 'allow', explanation: `allowed by ${kpWhere}, which names ${describeCaller(caller)} directly`, decidedBy: kpRef };
     const boundary = boundaryProblem(env, iamTarget, action);
     if (kp.reach === PrincipalReach.BROAD && !boundary) {
-      return { decision: 'allow', explanation: `allowed by ${kpWhere}, whose principal covers ${who}`, decidedBy: kpRef };
+      return { decision: 'allow', explanation: `allowed by ${kpWhere}, whose principal covers ${describeCaller(caller)}`, decidedBy: kpRef };
     }
     if (kp.reach >= PrincipalReach.ACCOUNT) {
       const iam = identityAllow(env, iamTarget);
       if (iam && (iam.root || iam.ref) && !boundary) {
         return iam.root
           ? { decision: 'allow', explanation: `allowed: ${kpWhere} enables IAM policies for account ${keyAccount}, and IAM implicitly allows the account's root user`, decidedBy: kpRef }
-          : { decision: 'allow', explanation: `allowed: ${kpWhere} delegates ${action} to account ${keyAccount}, and ${iam.ref!.statement} of the ${iam.ref!.policy} allows it`, decidedBy: [...kpRef, iam.ref!] };
+          : { decision: 'allow', explanation: `allowed: ${kpWhere} delegates ${action} to account ${keyAccount}, and ${iam.ref!.statement} of the ${iam.ref!.policy} allows it`, decidedBy: kp.statement ? [kpRef[0], iam.ref!] : [iam.ref!] };
       }
     }
   } else {
@@ -258,12 +251,13 @@ function decideKey(env: Environment, req: RequestModel, action: string, key: Key
     const boundary = boundaryProblem(env, iamTarget, action);
     if (kp.reach >= PrincipalReach.ACCOUNT && iam && (iam.root || iam.ref) && !boundary) {
       const iamText = iam.root ? 'IAM implicitly allows the root user' : `${iam.ref!.statement} of the ${iam.ref!.policy} in account ${caller.account} allows it`;
-      return { decision: 'allow', explanation: `allowed across accounts: ${kpWhere} of account ${keyAccount} allows ${kp.reach === PrincipalReach.ACCOUNT ? `account ${caller.account}` : who}, and ${iamText}`, decidedBy: iam.ref ? [...kpRef, iam.ref] : kpRef };
+      const whom = kp.reach === PrincipalReach.ACCOUNT ? `account ${caller.account}` : describeCaller(caller);
+      return { decision: 'allow', explanation: `allowed across accounts: ${kpWhere} of account ${keyAccount} allows ${whom}, and ${iamText}`, decidedBy: iam.ref ? (kp.statement ? [kpRef[0], iam.ref] : [iam.ref]) : kpRef };
     }
   }
 
   // Grants (step 6.4): an alternative to the policies.
-  const grants = findGrant(env.grants, caller, facts.name, keyCtx.encryptionContext, req.createGrant);
+  const grants = findGrant(env.grants, caller, facts.name, keyTarget.encryptionContext, req.createGrant);
   let grantMiss = grants.nearMiss;
   for (const match of grants.matches) {
     const g = match.grant;
@@ -273,7 +267,7 @@ function decideKey(env: Environment, req: RequestModel, action: string, key: Key
     if (boundary) {
       grantMiss ??= `grant ${g.grantId} applies, but ${boundary}`;
     } else if (!match.viaAccount) {
-      return { decision: 'allow', explanation: `allowed by grant ${g.grantId}, which gives ${who} the ${facts.name} operation`, decidedBy: [] };
+      return { decision: 'allow', explanation: `allowed by grant ${g.grantId}, which gives ${describeCaller(caller)} the ${facts.name} operation`, decidedBy: [] };
     } else if (iam && (iam.root || iam.ref)) {
       const iamText = iam.root ? 'IAM implicitly allows the root user' : `${iam.ref!.statement} of the ${iam.ref!.policy} allows it`;
       return { decision: 'allow', explanation: `allowed by grant ${g.grantId}, which names account ${caller.account}, and ${iamText}`, decidedBy: iam.ref ? [iam.ref] : [] };
@@ -291,7 +285,8 @@ function explainImplicitDeny(
   const caller = env.caller.identity;
   const who = describeCaller(caller);
   const keyAccount = key.parsed.account;
-  const parts: string[] = [];
+  /** What the policies lack; the grants' side follows. */
+  let missing: string;
   const kpWhere = kp.statement ? where(key.policy, kp.statement) : '';
   const iam = caller.kind === 'service' ? undefined : identityAllow(env, iamTarget);
   const iamAllows = iam !== undefined && (iam.root || iam.ref !== undefined);
@@ -299,35 +294,34 @@ function explainImplicitDeny(
   const kpMiss = conditionMiss(key.policy, kp);
 
   if (caller.kind === 'service') {
-    parts.push(`no statement of the key policy names ${who} for ${action}${kpMiss ? ` (${kpMiss})` : ''}, and AWS service principals have no IAM policies`);
+    missing = `no statement of the key policy names ${who} for ${action}${kpMiss ? ` (${kpMiss})` : ''}, and AWS service principals have no IAM policies`;
   } else if (!crossAccount) {
     if (kp.reach === PrincipalReach.BROAD && boundary) {
-      parts.push(`${kpWhere} covers ${who}, but ${boundary}, and a permissions boundary or session policy limits key-policy grants to a role ARN or "*" (IAM UG reference_policies_evaluation-logic.md)`);
+      missing = `${kpWhere} covers ${who}, but ${boundary}, and a permissions boundary or session policy limits key-policy grants to a role ARN or "*" (IAM UG reference_policies_evaluation-logic.md)`;
     } else if (kp.reach >= PrincipalReach.ACCOUNT) {
       if (!iamAllows) {
-        parts.push(`${kpWhere} delegates ${action} to account ${keyAccount}, but no identity policy of ${who} allows ${action} on this key${iam?.nearMiss ? ` (${iam.nearMiss})` : ''}`);
+        missing = `${kpWhere} delegates ${action} to account ${keyAccount}, but no identity policy of ${who} allows ${action} on this key${iam?.nearMiss ? ` (${iam.nearMiss})` : ''}`;
       } else {
-        parts.push(`${kpWhere} delegates ${action} to account ${keyAccount} and an identity policy allows it, but ${boundary}`);
+        missing = `${kpWhere} delegates ${action} to account ${keyAccount} and an identity policy allows it, but ${boundary}`;
       }
     } else if (iamAllows && iam?.ref) {
-      parts.push(`${iam.ref.statement} of the ${iam.ref.policy} allows ${action}, but IAM policies have no effect here because no key-policy statement delegates ${action} to account ${keyAccount} (key-policy-default.md)${kpMiss ? `; ${kpMiss}` : ''}`);
+      missing = `${iam.ref.statement} of the ${iam.ref.policy} allows ${action}, but IAM policies have no effect here because no key-policy statement delegates ${action} to account ${keyAccount} (key-policy-default.md)${kpMiss ? `; ${kpMiss}` : ''}`;
     } else {
-      parts.push(`no statement of the key policy allows ${who} to call ${action}${kpMiss ? ` (${kpMiss})` : ''}, and no identity policy allows it either${iam?.nearMiss ? ` (${iam.nearMiss})` : ''}`);
+      missing = `no statement of the key policy allows ${who} to call ${action}${kpMiss ? ` (${kpMiss})` : ''}, and no identity policy allows it either${iam?.nearMiss ? ` (${iam.nearMiss})` : ''}`;
     }
   } else {
     const keySide = kp.reach >= PrincipalReach.ACCOUNT;
     if (keySide && !iamAllows) {
-      parts.push(`${kpWhere} of account ${keyAccount} allows ${action}, but no identity policy in account ${caller.account} allows ${who} to call ${action} on this key: a cross-account user needs both (key-policy-modifying-external-accounts.md)${iam?.nearMiss ? ` (${iam.nearMiss})` : ''}`);
+      missing = `${kpWhere} of account ${keyAccount} allows ${action}, but no identity policy in account ${caller.account} allows ${who} to call ${action} on this key: a cross-account user needs both (key-policy-modifying-external-accounts.md)${iam?.nearMiss ? ` (${iam.nearMiss})` : ''}`;
     } else if (keySide && boundary) {
-      parts.push(`both sides allow ${action}, but ${boundary}`);
+      missing = `both sides allow ${action}, but ${boundary}`;
     } else if (iamAllows) {
-      parts.push(`an identity policy in account ${caller.account} allows ${action}, but the key policy of account ${keyAccount} allows neither ${who} nor account ${caller.account} to call it: a cross-account user needs both${kpMiss ? ` (${kpMiss})` : ''}`);
+      missing = `an identity policy in account ${caller.account} allows ${action}, but the key policy of account ${keyAccount} allows neither ${who} nor account ${caller.account} to call it: a cross-account user needs both${kpMiss ? ` (${kpMiss})` : ''}`;
     } else {
-      parts.push(`neither the key policy of account ${keyAccount} nor any identity policy in account ${caller.account} allows ${who} to call ${action}${kpMiss ? ` (${kpMiss})` : ''}`);
+      missing = `neither the key policy of account ${keyAccount} nor any identity policy in account ${caller.account} allows ${who} to call ${action}${kpMiss ? ` (${kpMiss})` : ''}`;
     }
   }
-  parts.push(grantMiss ?? 'no grant applies');
-  return `implicitly denied: ${parts.join('; ')}`;
+  return `implicitly denied: ${missing}; ${grantMiss ?? 'no grant applies'}`;
 }
 
 /** RetireGrant (kms-semantics.md §7.1): the grant decides who may retire it; kms:RetireGrant in a key policy has no effect. */
@@ -337,9 +331,8 @@ function retireCheck(env: Environment, req: RequestModel, key: KeyModel): CheckO
   const caller = env.caller.identity;
   const grant = env.grants.find((g) => g.grantId === req.grantId);
   if (!grant) return result(implicit(`no grant with id ${req.grantId} exists on this key, so there is nothing to retire (NotFoundException)`));
-  const keyCtx = new RequestContext(env, req, action, key, true);
-  const keyTarget = searchTarget(env, action, key.arn, keyCtx);
-  const iamTarget = searchTarget(env, action, key.arn, keyCtx.withKeyPolicyView(false));
+  const keyTarget = new RequestContext(env, req, action, key, key.arn, true);
+  const iamTarget = keyTarget.withKeyPolicyView(false);
   const deny = findExplicitDeny(env, key, keyTarget, iamTarget);
   if (deny) return result(deny);
   const guard = guardrailProblem(env, iamTarget, action);
@@ -368,8 +361,7 @@ function iamOnlyCheck(env: Environment, req: RequestModel, action: string, resou
   if (alias && alias.account !== caller.account) {
     return result(implicit(`${action} cannot be used across accounts: the alias ${resource} is in account ${alias.account} and the caller in ${caller.account}`));
   }
-  const ctx = new RequestContext(env, req, action, env.key, false);
-  const target = searchTarget(env, action, resource, ctx);
+  const target = new RequestContext(env, req, action, env.key, resource, false);
   const deny = findExplicitDeny(env, undefined, undefined, target);
   if (deny) return result(deny);
   const guard = guardrailProblem(env, target, action);
@@ -396,7 +388,9 @@ function lockoutAllows(env: Environment, req: RequestModel, newPolicy: CompiledP
   const base = env.key ?? syntheticKey(env, req, newPolicy);
   const key: KeyModel = { ...base, policy: newPolicy };
   const lockoutEnv: Environment = { ...env, key, scps: [], rcps: [], endpoint: undefined, grants: [] };
-  const lockoutReq: RequestModel = { ...req, action: 'kms:PutKeyPolicy', keyId: undefined, newKeyPolicy: undefined, bypassPolicyLockoutSafetyCheck: undefined };
+  const lockoutReq: RequestModel = {
+    ...req, action: 'kms:PutKeyPolicy', facts: actionFacts('kms:PutKeyPolicy'), keyId: undefined, newKeyPolicy: undefined, bypassPolicyLockoutSafetyCheck: undefined,
+  };
   if (caller.kind === 'service') return false;
   return decideKey(lockoutEnv, lockoutReq, 'kms:PutKeyPolicy', key, false).decision === 'allow';
 }

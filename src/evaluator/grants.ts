@@ -25,6 +25,9 @@ export interface GrantSearch {
   readonly nearMiss?: string;
 }
 
+/** Most scenarios have no grants: they share one empty answer. */
+const NO_GRANTS: GrantSearch = Object.freeze({ matches: Object.freeze([]) });
+
 /** Whether a grantee/retiring principal entry names the caller: exactly, or through its account. */
 export function grantPrincipalMatch(entry: PrincipalEntry, caller: Caller): 'exact' | 'account' | undefined {
   const m = matchPrincipalEntry(entry, caller);
@@ -39,6 +42,7 @@ export function findGrant(
   encryptionContext: Readonly<Record<string, string>> | undefined,
   createGrant: CreateGrantModel | undefined,
 ): GrantSearch {
+  if (grants.length === 0) return NO_GRANTS;
   let nearMiss: string | undefined;
   const exact: GrantMatch[] = [];
   const viaAccount: GrantMatch[] = [];

@@ -162,20 +162,11 @@ export class KmsAccessEvaluator {
 }
 
 function toResult(name: string | undefined, a: Authorization, compileWarnings: Issue[], requestIssues: Issue[]): EvaluationResult {
-  const checks: AuthorizationCheck[] = [];
-  for (const c of a.checks) {
-    checks.push({
-      action: c.action,
-      resource: c.resource,
-      decision: c.decision as KmsDecision,
-      explanation: c.explanation,
-      decidedBy: c.decidedBy as DecidingStatement[],
-    });
-  }
   const result: { -readonly [K in keyof EvaluationResult]: EvaluationResult[K] } = {
     decision: a.decision as KmsDecision,
     explanation: a.explanation,
-    checks,
+    // The engine's check outcomes have exactly the fields of AuthorizationCheck, and are made for this one result.
+    checks: a.checks as AuthorizationCheck[],
     errors: [],
     warnings: requestIssues.length === 0 ? compileWarnings.slice() : [...compileWarnings, ...requestIssues],
   };

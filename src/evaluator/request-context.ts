@@ -5,8 +5,9 @@
  * Which keys exist for which operation: kms-developer-guide conditions-kms.md and conditions-aws.md, summarised in
  * kms-semantics.md §3 and the README's scenario format.
  */
-import { ConditionContext, ContextValue } from './context';
+import { ContextValue } from './context';
 import { Environment, KeyModel, RequestModel } from './scenario';
+import { SearchTarget } from './statement-match';
 import { parseAliasArn } from '../policy/arn';
 import {
   ALL_KMS_ACTIONS,
@@ -16,6 +17,7 @@ import {
   REQUEST_ALIAS_ACTIONS,
   actionFacts,
 } from '../policy/catalogue';
+import { Caller } from '../policy/principal';
 
 type Deriver = (c: RequestContext) => ContextValue | undefined;
 
@@ -30,7 +32,7 @@ const CALLER_TYPES: Record<string, string | undefined> = {
 const bool = (b: boolean): string => (b ? 'true' : 'false');
 
 /** Which action-dependent keys exist for an action: computed once per action, looked up per check. */
-interface ActionProfile {
+export interface ActionProfile {
   readonly lowerAction: string;
   readonly keyResource: boolean;
   readonly encryptionContext: boolean;
@@ -133,12 +135,46 @@ function requestAlias(keyId: string | undefined): string | undefined {
   return parseAliasArn(keyId)?.aliasName;
 }
 
-export class RequestContext implements ConditionContext {
+const ABSENT: Deriver = () => undefined;
+
+/** The reader of a key of a family: `kms:EncryptionContext:<k>`, `aws:PrincipalTag/<k>`, `aws:ResourceTag/<k>`. */
+function familyReader(lowerKey: string): Deriver {
+  if (lowerKey.startsWith(EC_PREFIX)) {
+    const name = lowerKey.slice(EC_PREFIX.length);
+    return (c) => c.encryptionContextValue(name);
+  }
+  if (lowerKey.startsWith(PRINCIPAL_TAG_PREFIX)) {
+    const tag = lowerKey.slice(PRINCIPAL_TAG_PREFIX.length);
+    return (c) => c.env.caller.tags.get(tag);
+  }
+  if (lowerKey.startsWith(RESOURCE_TAG_PREFIX)) {
+    const tag = lowerKey.slice(RESOURCE_TAG_PREFIX.length);
+    return (c) => (c.keyResource && !c.keyPolicyView ? c.key?.tags.get(tag) : undefined);
+  }
+  return ABSENT;
+}
+
+/**
+ * Every key's reader by lower-cased name, so that reading a key is one look-up: the derived keys, and the family keys
+ * met so far (the family and the name inside it resolved once, not per read). Family keys are few in practice;
+ * arbitrary input cannot grow the map beyond a bound.
+ */
+let readers = new Map<string, Deriver>(DERIVED);
+const MAX_FAMILY_READERS = 1_000;
+
+function readerFor(lowerKey: string): Deriver {
+  let reader = readers.get(lowerKey);
+  if (reader === undefined) {
+    reader = familyReader(lowerKey);
+    if (readers.size >= DERIVED.size + MAX_FAMILY_READERS) readers = new Map(DERIVED);
+    readers.set(lowerKey, reader);
+  }
+  return reader;
+}
+
+/** One authorization check: an action on a resource, with the request's condition keys as a policy sees them. */
+export class RequestContext implements SearchTarget {
   public readonly profile: ActionProfile;
-  public readonly lowerAction: string;
-  public readonly isService: boolean;
-  public readonly isCreateGrant: boolean;
-  public readonly keyResource: boolean;
   /** The request's encryption context, or for CreateGrant the requested grant constraint's context. */
   public readonly encryptionContext?: Readonly<Record<string, string>>;
 
@@ -151,34 +187,55 @@ export class RequestContext implements ConditionContext {
     public readonly request: RequestModel,
     action: string,
     public readonly key: KeyModel | undefined,
+    /** The key ARN, alias ARN, or `*` for actions without a resource. */
+    public readonly resource: string,
     public readonly keyPolicyView: boolean,
+    profile?: ActionProfile,
   ) {
-    this.profile = profileOf(action);
-    this.lowerAction = this.profile.lowerAction;
-    this.isService = env.caller.identity.kind === 'service';
-    this.isCreateGrant = this.lowerAction === 'kms:creategrant';
-    this.keyResource = this.profile.keyResource;
+    this.profile = profile ?? profileOf(action);
     if (this.profile.encryptionContext) {
       this.encryptionContext = this.isCreateGrant ? request.createGrant?.constraints?.context : request.encryptionContext;
     }
   }
 
+  // Derived on read rather than stored: a check makes two contexts, and smaller ones mean less garbage per request.
+  public get lowerAction(): string {
+    return this.profile.lowerAction;
+  }
+
+  public get caller(): Caller {
+    return this.env.caller.identity;
+  }
+
+  public get hasBoundary(): boolean {
+    return this.env.caller.permissionsBoundary !== undefined;
+  }
+
+  public get isService(): boolean {
+    return this.env.caller.identity.kind === 'service';
+  }
+
+  public get isCreateGrant(): boolean {
+    return this.profile.lowerAction === 'kms:creategrant';
+  }
+
+  public get keyResource(): boolean {
+    return this.profile.keyResource;
+  }
+
   /** The same check seen from a key policy, or from IAM-side policies. */
   public withKeyPolicyView(keyPolicyView: boolean): RequestContext {
-    return keyPolicyView === this.keyPolicyView ? this : new RequestContext(this.env, this.request, this.lowerAction, this.key, keyPolicyView);
+    if (keyPolicyView === this.keyPolicyView) return this;
+    return new RequestContext(this.env, this.request, this.lowerAction, this.key, this.resource, keyPolicyView, this.profile);
   }
 
   public get(lowerKey: string): ContextValue | undefined {
-    const override = this.request.context.get(lowerKey);
-    if (override !== undefined) return override;
-    const derive = DERIVED.get(lowerKey);
-    if (derive) return derive(this);
-    if (lowerKey.startsWith(EC_PREFIX)) return this.encryptionContextValue(lowerKey.slice(EC_PREFIX.length));
-    if (lowerKey.startsWith(PRINCIPAL_TAG_PREFIX)) return this.env.caller.tags.get(lowerKey.slice(PRINCIPAL_TAG_PREFIX.length));
-    if (lowerKey.startsWith(RESOURCE_TAG_PREFIX)) {
-      return this.keyResource && !this.keyPolicyView ? this.key?.tags.get(lowerKey.slice(RESOURCE_TAG_PREFIX.length)) : undefined;
+    const overrides = this.request.context;
+    if (overrides.size > 0) {
+      const override = overrides.get(lowerKey);
+      if (override !== undefined) return override;
     }
-    return undefined;
+    return readerFor(lowerKey)(this);
   }
 
   /**
@@ -190,7 +247,8 @@ export class RequestContext implements ConditionContext {
     return this.keyResource && this.key ? keyPropertyValue(this.key, property) : undefined;
   }
 
-  private encryptionContextValue(lowerName: string): string | undefined {
+  /** The value of `kms:EncryptionContext:<lowerName>`. */
+  public encryptionContextValue(lowerName: string): string | undefined {
     const ec = this.encryptionContext;
     if (!ec) return undefined;
     // The condition key name, including the context key, is case-insensitive (conditions-kms.md). Context keys are

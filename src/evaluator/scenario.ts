@@ -5,7 +5,8 @@
 import { CompiledPolicy } from './compiled-policy';
 import { ContextValue } from './context';
 import { KeyArn, isAccountId, parseAliasArn, parseKeyArn } from '../policy/arn';
-import { actionFacts, canonicalAction } from '../policy/catalogue';
+import { ActionFacts, actionFacts, canonicalAction } from '../policy/catalogue';
+import { hasOwn } from '../policy/has-own';
 import { IssueCollector, show } from '../policy/issues';
 import { isObject, parsePolicyDocument } from '../policy/policy-document';
 import { PolicyKind } from '../policy/policy-kind';
@@ -81,6 +82,8 @@ export interface CreateGrantModel {
 export interface RequestModel {
   /** Canonical spelling, `kms:Decrypt`; `kms:ReEncrypt` stands for the ReEncrypt API (two checks). */
   readonly action: string;
+  /** The catalogue's facts about `action` (undefined for the `kms:ReEncrypt` API), looked up once per request. */
+  readonly facts?: ActionFacts;
   readonly keyId?: string;
   readonly encryptionContext?: Readonly<Record<string, string>>;
   readonly grantId?: string;
@@ -100,8 +103,8 @@ const REQUEST_FIELDS = new Set(['action', 'keyId', 'encryptionContext', 'grantId
 
 /** Reads the environment part of a scenario (all but `request`). */
 export function readEnvironment(raw: Record<string, unknown>, issues: IssueCollector): Environment | undefined {
-  for (const field of Object.keys(raw)) {
-    if (!SCENARIO_FIELDS.has(field)) issues.error('invalid-field', `unknown scenario field \`${field}\`: expected one of ${[...SCENARIO_FIELDS].join(', ')}`, { field });
+  for (const field in raw) {
+    if (hasOwn(raw, field) && !SCENARIO_FIELDS.has(field)) issues.error('invalid-field', `unknown scenario field \`${field}\`: expected one of ${[...SCENARIO_FIELDS].join(', ')}`, { field });
   }
   const key = raw.key === undefined ? undefined : readKey(raw.key, 'key', issues);
   const caller = readCaller(raw.caller, issues);
@@ -119,26 +122,51 @@ export function readRequest(raw: unknown, env: Environment | undefined, issues: 
     issues.error(raw === undefined ? 'missing-field' : 'invalid-field', `request must be an object with at least an action, got ${show(raw)}`, { field: 'request' });
     return undefined;
   }
+  // One pass over the request's keys picks up its fields: requests come in many shapes, and reading each field by
+  // name from each shape costs more than this.
+  let rawAction: unknown;
+  let rawKeyId: unknown;
+  let rawEncryptionContext: unknown;
+  let rawGrantId: unknown;
+  let rawCreateGrant: unknown;
+  let rawNewKeyPolicy: unknown;
+  let rawBypass: unknown;
+  let rawAliasArn: unknown;
+  let rawDestinationKey: unknown;
+  let rawContext: unknown;
   for (const field in raw) {
-    if (!REQUEST_FIELDS.has(field)) issues.error('invalid-field', `unknown request field \`${field}\`: expected one of ${[...REQUEST_FIELDS].join(', ')}`, { field: `request.${field}` });
+    const value = raw[field];
+    switch (field) {
+      case 'action': rawAction = value; break;
+      case 'keyId': rawKeyId = value; break;
+      case 'encryptionContext': rawEncryptionContext = value; break;
+      case 'grantId': rawGrantId = value; break;
+      case 'createGrant': rawCreateGrant = value; break;
+      case 'newKeyPolicy': rawNewKeyPolicy = value; break;
+      case 'bypassPolicyLockoutSafetyCheck': rawBypass = value; break;
+      case 'aliasArn': rawAliasArn = value; break;
+      case 'destinationKey': rawDestinationKey = value; break;
+      case 'context': rawContext = value; break;
+      default: issues.error('invalid-field', `unknown request field \`${field}\`: expected one of ${[...REQUEST_FIELDS].join(', ')}`, { field: `request.${field}` });
+    }
   }
-  const action = readAction(raw.action, issues);
-  const keyId = optionalString(raw.keyId, 'request.keyId', issues);
-  const encryptionContext = raw.encryptionContext === undefined ? undefined : readStringMap(raw.encryptionContext, 'request.encryptionContext', issues);
-  const grantId = optionalString(raw.grantId, 'request.grantId', issues);
-  const aliasArn = optionalString(raw.aliasArn, 'request.aliasArn', issues);
+  const action = readAction(rawAction, issues);
+  const keyId = optionalString(rawKeyId, 'request.keyId', issues);
+  const encryptionContext = rawEncryptionContext === undefined ? undefined : readStringMap(rawEncryptionContext, 'request.encryptionContext', issues);
+  const grantId = optionalString(rawGrantId, 'request.grantId', issues);
+  const aliasArn = optionalString(rawAliasArn, 'request.aliasArn', issues);
   if (aliasArn !== undefined && !parseAliasArn(aliasArn)) {
     issues.error('invalid-arn', `request.aliasArn \`${aliasArn}\` is not an alias ARN: expected arn:aws:kms:REGION:ACCOUNT:alias/NAME`, { field: 'request.aliasArn' });
   }
   let bypass: boolean | undefined;
-  if (raw.bypassPolicyLockoutSafetyCheck !== undefined) {
-    if (typeof raw.bypassPolicyLockoutSafetyCheck === 'boolean') bypass = raw.bypassPolicyLockoutSafetyCheck;
-    else issues.error('invalid-field', `request.bypassPolicyLockoutSafetyCheck is ${show(raw.bypassPolicyLockoutSafetyCheck)}: expected true or false`, { field: 'request.bypassPolicyLockoutSafetyCheck' });
+  if (rawBypass !== undefined) {
+    if (typeof rawBypass === 'boolean') bypass = rawBypass;
+    else issues.error('invalid-field', `request.bypassPolicyLockoutSafetyCheck is ${show(rawBypass)}: expected true or false`, { field: 'request.bypassPolicyLockoutSafetyCheck' });
   }
-  const newKeyPolicy = raw.newKeyPolicy === undefined ? undefined : compilePolicy(raw.newKeyPolicy, 'key', 'new key policy', issues);
-  const destinationKey = raw.destinationKey === undefined ? undefined : readKey(raw.destinationKey, 'request.destinationKey', issues);
-  const createGrant = raw.createGrant === undefined ? undefined : readCreateGrant(raw.createGrant, issues);
-  const context = readContext(raw.context, issues);
+  const newKeyPolicy = rawNewKeyPolicy === undefined ? undefined : compilePolicy(rawNewKeyPolicy, 'key', 'new key policy', issues);
+  const destinationKey = rawDestinationKey === undefined ? undefined : readKey(rawDestinationKey, 'request.destinationKey', issues);
+  const createGrant = rawCreateGrant === undefined ? undefined : readCreateGrant(rawCreateGrant, issues);
+  const context = readContext(rawContext, issues);
   if (!action) return undefined;
 
   const facts = actionFacts(action);
@@ -157,12 +185,22 @@ export function readRequest(raw: unknown, env: Environment | undefined, issues: 
   if ((action === 'kms:CreateAlias' || action === 'kms:DeleteAlias' || action === 'kms:UpdateAlias') && aliasArn === undefined) {
     issues.error('missing-field', `${action} is authorized on the alias too: add request.aliasArn (arn:aws:kms:REGION:ACCOUNT:alias/NAME)`, { field: 'request.aliasArn' });
   }
-  if ((action === 'kms:UpdateAlias' || action === 'kms:ReEncrypt') && raw.destinationKey === undefined) {
+  if ((action === 'kms:UpdateAlias' || action === 'kms:ReEncrypt') && rawDestinationKey === undefined) {
     const what = action === 'kms:ReEncrypt' ? 'kms:ReEncryptTo on the destination key' : 'the new target key';
     issues.error('missing-field', `${action} is authorized on ${what} too: add request.destinationKey (the same key object again when it is the same key)`, { field: 'request.destinationKey' });
   }
   return {
-    action, keyId, encryptionContext, grantId, createGrant, newKeyPolicy, bypassPolicyLockoutSafetyCheck: bypass, aliasArn, destinationKey, context,
+    action,
+    facts,
+    keyId,
+    encryptionContext,
+    grantId,
+    createGrant,
+    newKeyPolicy,
+    bypassPolicyLockoutSafetyCheck: bypass,
+    aliasArn,
+    destinationKey,
+    context,
   };
 }
 
@@ -175,7 +213,8 @@ function readAction(raw: unknown, issues: IssueCollector): string | undefined {
     issues.error('invalid-field', `request.action is ${show(raw)}: expected a string such as "kms:Decrypt"`, { field: 'request.action' });
     return undefined;
   }
-  if (raw.toLowerCase() === 'kms:reencrypt') return 'kms:ReEncrypt';
+  // Only a 13-character name can lower-case to kms:reencrypt: skip the lower-casing for every other action.
+  if (raw.length === 13 && raw.toLowerCase() === 'kms:reencrypt') return 'kms:ReEncrypt';
   const canonical = canonicalAction(raw);
   if (!canonical) {
     issues.error('unknown-action', `request.action \`${raw}\` is not a KMS action: expected one of the operations in the KMS permissions reference, e.g. "kms:Decrypt"`, { field: 'request.action' });
@@ -188,8 +227,8 @@ function readKey(raw: unknown, field: string, issues: IssueCollector): KeyModel 
     issues.error('invalid-field', `${field} must be an object with arn and policy, got ${show(raw)}`, { field });
     return undefined;
   }
-  for (const f of Object.keys(raw)) {
-    if (!KEY_FIELDS.has(f)) issues.error('invalid-field', `unknown key field \`${f}\`: expected one of ${[...KEY_FIELDS].join(', ')}`, { field: `${field}.${f}` });
+  for (const f in raw) {
+    if (hasOwn(raw, f) && !KEY_FIELDS.has(f)) issues.error('invalid-field', `unknown key field \`${f}\`: expected one of ${[...KEY_FIELDS].join(', ')}`, { field: `${field}.${f}` });
   }
   let parsed: KeyArn | undefined;
   if (typeof raw.arn !== 'string') {
@@ -206,11 +245,10 @@ function readKey(raw: unknown, field: string, issues: IssueCollector): KeyModel 
   const policy = raw.policy === undefined
     ? new CompiledPolicy({ kind: 'key', label, statements: [] }, issues)
     : compilePolicy(raw.policy, 'key', label, issues);
-  const str = (f: string, dflt: string): string => optionalString(raw[f], `${field}.${f}`, issues) ?? dflt;
-  const keySpec = str('keySpec', 'SYMMETRIC_DEFAULT');
-  const keyUsage = str('keyUsage', 'ENCRYPT_DECRYPT');
-  const keyOrigin = str('keyOrigin', 'AWS_KMS');
-  const multiRegionKeyType = optionalString(raw.multiRegionKeyType, `${field}.multiRegionKeyType`, issues);
+  const keySpec = optionalString(raw.keySpec, field, issues, 'keySpec') ?? 'SYMMETRIC_DEFAULT';
+  const keyUsage = optionalString(raw.keyUsage, field, issues, 'keyUsage') ?? 'ENCRYPT_DECRYPT';
+  const keyOrigin = optionalString(raw.keyOrigin, field, issues, 'keyOrigin') ?? 'AWS_KMS';
+  const multiRegionKeyType = optionalString(raw.multiRegionKeyType, field, issues, 'multiRegionKeyType');
   let multiRegion = false;
   if (raw.multiRegion !== undefined) {
     if (typeof raw.multiRegion === 'boolean') multiRegion = raw.multiRegion;
@@ -222,13 +260,13 @@ function readKey(raw: unknown, field: string, issues: IssueCollector): KeyModel 
       issues.error('invalid-field', `${field}.aliases has \`${a}\`: expected an alias name such as "alias/orders" (alias/aws/ names belong to AWS managed keys)`, { field: `${field}.aliases` });
     }
   }
-  const tags = raw.tags === undefined ? {} : readStringMap(raw.tags, `${field}.tags`, issues) ?? {};
+  const tags = raw.tags === undefined ? undefined : readStringMap(raw.tags, `${field}.tags`, issues);
   if (!parsed || !policy) return undefined;
   return {
     arn: raw.arn as string,
     parsed,
     policy,
-    ...(raw.policy === undefined ? { policyMissing: true } : {}),
+    policyMissing: raw.policy === undefined,
     keySpec,
     keyUsage,
     keyOrigin,
@@ -244,8 +282,8 @@ function readCaller(raw: unknown, issues: IssueCollector): CallerModel | undefin
     issues.error(raw === undefined ? 'missing-field' : 'invalid-field', `caller must be an object with at least an arn, got ${show(raw)}`, { field: 'caller' });
     return undefined;
   }
-  for (const f of Object.keys(raw)) {
-    if (!CALLER_FIELDS.has(f)) issues.error('invalid-field', `unknown caller field \`${f}\`: expected one of ${[...CALLER_FIELDS].join(', ')}`, { field: `caller.${f}` });
+  for (const f in raw) {
+    if (hasOwn(raw, f) && !CALLER_FIELDS.has(f)) issues.error('invalid-field', `unknown caller field \`${f}\`: expected one of ${[...CALLER_FIELDS].join(', ')}`, { field: `caller.${f}` });
   }
   let identity: Caller | undefined;
   if (typeof raw.arn !== 'string') {
@@ -259,7 +297,7 @@ function readCaller(raw: unknown, issues: IssueCollector): CallerModel | undefin
   const identityPolicies = readPolicyList(raw.identityPolicies, 'caller.identityPolicies', 'identity', 'identity policy', issues);
   const permissionsBoundary = raw.permissionsBoundary === undefined ? undefined : compilePolicy(raw.permissionsBoundary, 'boundary', 'permissions boundary', issues);
   const sessionPolicy = raw.sessionPolicy === undefined ? undefined : compilePolicy(raw.sessionPolicy, 'session', 'session policy', issues);
-  const tags = raw.tags === undefined ? {} : readStringMap(raw.tags, 'caller.tags', issues) ?? {};
+  const tags = raw.tags === undefined ? undefined : readStringMap(raw.tags, 'caller.tags', issues);
   const orgId = optionalString(raw.orgId, 'caller.orgId', issues);
   if (identity?.kind === 'service' && (identityPolicies.length > 0 || permissionsBoundary || sessionPolicy)) {
     issues.warning('service-principal-policies', 'an AWS service principal has no IAM policies, permissions boundary or session policy: they are ignored', { field: 'caller' });
@@ -400,7 +438,9 @@ function readContext(raw: unknown, issues: IssueCollector): ReadonlyMap<string, 
     issues.error('invalid-field', `request.context must be an object of condition keys, got ${show(raw)}`, { field: 'request.context' });
     return map;
   }
-  for (const [k, v] of Object.entries(raw)) {
+  for (const k in raw) {
+    if (!hasOwn(raw, k)) continue;
+    const v = raw[k];
     if (typeof v === 'string') map.set(k.toLowerCase(), v);
     else if (typeof v === 'number' || typeof v === 'boolean') map.set(k.toLowerCase(), String(v));
     else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) map.set(k.toLowerCase(), v as string[]);
@@ -415,22 +455,23 @@ function readPolicyList(raw: unknown, field: string, kind: PolicyKind, label: st
     issues.error('invalid-field', `${field} must be an array of policy documents, got ${show(raw)}`, { field });
     return [];
   }
-  return raw.flatMap((p, i) => {
-    const compiled = compilePolicy(p, kind, `${label} #${i}`, issues);
-    return compiled ? [compiled] : [];
-  });
+  // map rather than push onto []: V8 gives an empty array grown by push room for 17 elements. Holes are left out.
+  const compiled: Array<CompiledPolicy | undefined> = raw.map((p, i) => compilePolicy(p, kind, `${label} #${i}`, issues));
+  return compiled.includes(undefined) ? compiled.filter((p): p is CompiledPolicy => p !== undefined) : compiled as CompiledPolicy[];
 }
 
 /** Parses and compiles one policy document. */
-export function compilePolicy(raw: unknown, kind: PolicyKind, label: string, issues: IssueCollector): CompiledPolicy | undefined {
+export function compilePolicy(raw: unknown, kind: PolicyKind, label: string, issues: IssueCollector): CompiledPolicy {
   const doc = parsePolicyDocument(raw, kind, label, issues);
   return new CompiledPolicy(doc, issues);
 }
 
-function optionalString(raw: unknown, field: string, issues: IssueCollector): string | undefined {
+/** @param child appended to `field` (`key.keySpec`), only when there is something to report */
+function optionalString(raw: unknown, field: string, issues: IssueCollector, child?: string): string | undefined {
   if (raw === undefined) return undefined;
   if (typeof raw === 'string') return raw;
-  issues.error('invalid-field', `${field} is ${show(raw)}: expected a string`, { field });
+  const at = child === undefined ? field : `${field}.${child}`;
+  issues.error('invalid-field', `${at} is ${show(raw)}: expected a string`, { field: at });
   return undefined;
 }
 
@@ -452,6 +493,13 @@ function allStrings(record: Record<string, unknown>): boolean {
   return true;
 }
 
-function lowerKeyed(record: Record<string, string>): Map<string, string> {
-  return new Map(Object.entries(record).map(([k, v]) => [k.toLowerCase(), v]));
+const NO_TAGS: ReadonlyMap<string, string> = new Map();
+
+/** Tags by lower-cased key (tag keys compare case-insensitively); no tags share one empty map. */
+function lowerKeyed(record: Record<string, string> | undefined): ReadonlyMap<string, string> {
+  let map: Map<string, string> | undefined;
+  for (const k in record) {
+    if (hasOwn(record, k)) (map ??= new Map()).set(k.toLowerCase(), record[k]);
+  }
+  return map ?? NO_TAGS;
 }

@@ -61,17 +61,20 @@ export interface StatementSearch {
   /** The first applicable statement with the strongest principal reach. */
   statement?: CompiledStatement;
   reach: PrincipalReach;
-  /** The first statement that applies in every respect but a condition, and that condition: for explanations. */
+  /**
+   * The first statement that applies in every respect but a condition, and that condition: for explanations. Allow
+   * searches only.
+   */
   nearMiss?: CompiledStatement;
   failedCondition?: CompiledCondition;
 }
 
 const NOTHING: StatementSearch = Object.freeze({ reach: PrincipalReach.NONE });
 
-export interface SearchTarget {
+/** What a search is about: an action on a resource by a caller, and the request context that conditions read. */
+export interface SearchTarget extends ConditionContext {
   readonly lowerAction: string;
   readonly resource: string;
-  readonly ctx: ConditionContext;
   readonly caller: Caller;
   readonly hasBoundary: boolean;
 }
@@ -82,6 +85,8 @@ interface Candidate {
   readonly reach: PrincipalReach;
   /** The Resource element holds a policy variable, so it is matched per request. */
   readonly dynamicResource: boolean;
+  /** The search result naming this candidate, made on first use and then shared by every search it answers. */
+  found?: StatementSearch;
 }
 
 interface Candidates {
@@ -99,34 +104,57 @@ interface Candidates {
  * compiled scenario then only tests conditions per request.
  */
 function candidatesFor(policy: CompiledPolicy, t: SearchTarget): Candidates {
-  let list = policy.candidateCache.get(t.lowerAction) as Candidates[] | undefined;
-  if (list === undefined) {
-    list = [];
-    policy.candidateCache.set(t.lowerAction, list);
-  }
+  const index = policy.actionIndex(t.lowerAction);
+  const list = index.candidates as Candidates[];
   for (let i = 0; i < list.length; i++) {
     const c = list[i];
     if (c.caller === t.caller && c.resource === t.resource && c.hasBoundary === t.hasBoundary) return c;
   }
-  const allows: Candidate[] = [];
-  const denies: Candidate[] = [];
-  for (const s of policy.forAction(t.lowerAction)) {
+  // Lists made with room for every statement of the action and trimmed at the end: V8 gives an empty array grown by
+  // push room for 17 elements, and these lists are made for every policy a raw scenario evaluates.
+  const statements = index.statements;
+  let allows: Candidate[] | undefined;
+  let denies: Candidate[] | undefined;
+  let allowCount = 0;
+  let denyCount = 0;
+  for (const s of statements) {
+    const { principal, notPrincipal } = s.source;
     let reach: PrincipalReach;
-    if (s.principal !== undefined) reach = principalReach(s.principal, t.caller);
-    else if (s.notPrincipal !== undefined) reach = notPrincipalReach(s.notPrincipal, t);
+    if (principal !== undefined) reach = principalReach(principal, t.caller);
+    else if (notPrincipal !== undefined) reach = notPrincipalReach(notPrincipal, t);
     else reach = PrincipalReach.EXACT;
     if (reach === PrincipalReach.NONE) continue;
-    const dynamicResource = s.resources.dynamic;
-    if (!dynamicResource && !matchesResource(s.resources, t.resource, t.ctx)) continue;
-    (s.isAllow ? allows : denies).push({ statement: s, reach, dynamicResource });
+    const dynamicResource = s.resourceDynamic;
+    if (!dynamicResource && !matchesResource(s, t.resource, t)) continue;
+    const candidate: Candidate = { statement: s, reach, dynamicResource };
+    if (!s.isAllow) {
+      (denies ??= new Array<Candidate>(statements.length))[denyCount++] = candidate;
+      continue;
+    }
+    allows ??= new Array<Candidate>(statements.length);
+    // Keep allows strongest reach first, in statement order within a reach (what a stable sort would give).
+    let at = allowCount++;
+    for (; at > 0 && allows[at - 1].reach < reach; at--) allows[at] = allows[at - 1];
+    allows[at] = candidate;
   }
-  allows.sort((a, b) => b.reach - a.reach);
-  const entry: Candidates = { caller: t.caller, resource: t.resource, hasBoundary: t.hasBoundary, allows, denies };
+  if (allows) allows.length = allowCount;
+  if (denies) denies.length = denyCount;
+  // Most lists are empty (deny lists above all): share one empty list.
+  const entry: Candidates = {
+    caller: t.caller, resource: t.resource, hasBoundary: t.hasBoundary, allows: allows ?? NO_CANDIDATES, denies: denies ?? NO_CANDIDATES,
+  };
   // A handful of (caller, resource) pairs per action in practice; bound it so a long-lived policy cannot grow forever.
-  if (list.length >= 16) list.shift();
-  list.push(entry);
+  // The first pair gets a list of one (an empty array grown by push gets room for 17 elements in V8).
+  if (list.length === 0) {
+    index.candidates = [entry];
+  } else {
+    if (list.length >= 16) list.shift();
+    list.push(entry);
+  }
   return entry;
 }
+
+const NO_CANDIDATES: readonly Candidate[] = [];
 
 /**
  * Finds an applicable statement with the given effect, preferring the strongest principal reach. For policies without
@@ -138,10 +166,13 @@ export function searchPolicy(policy: CompiledPolicy, allow: boolean, t: SearchTa
   // Most searches find nothing (deny searches above all): allocate a result only when there is something to say.
   let result: StatementSearch = NOTHING;
   for (let i = 0; i < list.length; i++) {
-    const { statement: s, reach, dynamicResource } = list[i];
-    if (dynamicResource && !matchesResource(s.resources, t.resource, t.ctx)) continue;
-    const failed = s.conditions.length === 0 ? -1 : firstFailingCondition(s.conditions, t.ctx);
+    const candidate = list[i];
+    const { statement: s, reach, dynamicResource } = candidate;
+    if (dynamicResource && !matchesResource(s, t.resource, t)) continue;
+    const failed = s.conditions.length === 0 ? -1 : firstFailingCondition(s.conditions, t);
     if (failed >= 0) {
+      // Near misses explain implicit denies, so only allow searches record them.
+      if (!allow) continue;
       if (result === NOTHING) result = { reach: PrincipalReach.NONE };
       if (!result.nearMiss) {
         result.nearMiss = s;
@@ -149,7 +180,7 @@ export function searchPolicy(policy: CompiledPolicy, allow: boolean, t: SearchTa
       }
       continue;
     }
-    if (result === NOTHING) return { statement: s, reach };
+    if (result === NOTHING) return candidate.found ??= Object.freeze({ statement: s, reach });
     result.statement = s;
     result.reach = reach;
     return result;

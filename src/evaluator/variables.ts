@@ -100,8 +100,9 @@ const KEY_NAME = /^[A-Za-z0-9-]+:[^\s${},'"](?:[^${},'"\u0000-\u001f]*[^\s${},'"
  * Malformed sequences (`${` without `}`, an empty or invalid key name, a default not written `, 'value'`): the IAM
  * docs do not say what AWS does with them, so each one draws a `malformed-policy-variable` warning and its text is
  * kept literally (it then matches only the same literal text).
+ * @param field when given, replaces `where.field` in those warnings (see IssueCollector.error)
  */
-export function parseTemplate(raw: string, where: IssueLocation, issues: IssueCollector): string | TemplateString {
+export function parseTemplate(raw: string, where: IssueLocation, issues: IssueCollector, field?: string): string | TemplateString {
   if (!raw.includes('${')) return raw;
   const segments: Segment[] = [];
   const keys: string[] = [];
@@ -124,6 +125,7 @@ export function parseTemplate(raw: string, where: IssueLocation, issues: IssueCo
         `malformed policy variable in ${show(raw)} at character ${start + 1}: ${parsed}; the text is kept literally. ` +
           'write a variable as `${service:KeyName}` or `${service:KeyName, \'default\'}`, or `${$}` for a literal `$`',
         where,
+        field,
       );
       pattern += '${';
       plain += '${';
@@ -147,6 +149,7 @@ export function parseTemplate(raw: string, where: IssueLocation, issues: IssueCo
         `policy variable \`\${${parsed.key}}\` in ${show(raw)} names a multi-valued condition key; IAM cannot substitute ` +
           'multi-valued keys (reference_policies_variables.md), so the value never matches. use a single-valued key',
         where,
+        field,
       );
     }
     segments.push({

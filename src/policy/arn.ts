@@ -13,19 +13,37 @@ export interface Arn {
 
 const PARTITIONS = new Set(['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc']);
 
-/** Parses an ARN; undefined when the text is not one (wrong prefix, too few parts, unknown partition). */
+/**
+ * Parses an ARN; undefined when the text is not one (wrong prefix, too few parts, unknown partition). Finds the five
+ * delimiting colons with indexOf rather than split(':'): every scenario parses several ARNs, and the resource
+ * component keeps any further colons anyway.
+ */
 export function parseArn(text: string): Arn | undefined {
   if (!text.startsWith('arn:')) return undefined;
-  const parts = text.split(':');
-  if (parts.length < 6) return undefined;
-  const [, partition, service, region, account] = parts;
-  if (!PARTITIONS.has(partition) || service === '') return undefined;
-  return { partition, service, region, account, resource: parts.slice(5).join(':') };
+  const partitionEnd = text.indexOf(':', 4);
+  const serviceEnd = partitionEnd < 0 ? -1 : text.indexOf(':', partitionEnd + 1);
+  const regionEnd = serviceEnd < 0 ? -1 : text.indexOf(':', serviceEnd + 1);
+  const accountEnd = regionEnd < 0 ? -1 : text.indexOf(':', regionEnd + 1);
+  if (accountEnd < 0) return undefined;
+  const partition = text.slice(4, partitionEnd);
+  if (!PARTITIONS.has(partition) || serviceEnd === partitionEnd + 1) return undefined;
+  return {
+    partition,
+    service: text.slice(partitionEnd + 1, serviceEnd),
+    region: text.slice(serviceEnd + 1, regionEnd),
+    account: text.slice(regionEnd + 1, accountEnd),
+    resource: text.slice(accountEnd + 1),
+  };
 }
 
 /** A 12-digit AWS account id. */
 export function isAccountId(text: string): boolean {
-  return /^\d{12}$/.test(text);
+  if (text.length !== 12) return false;
+  for (let i = 0; i < 12; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 export interface KeyArn extends Arn {
@@ -37,12 +55,15 @@ export function parseKeyArn(text: string): KeyArn | undefined {
   const arn = parseArn(text);
   if (!arn || arn.service !== 'kms' || !isAccountId(arn.account) || arn.region === '') return undefined;
   if (!arn.resource.startsWith('key/') || arn.resource.length <= 4) return undefined;
-  return { ...arn, keyId: arn.resource.slice(4) };
+  // Written out rather than spread: a spread plus an added property is far slower in V8 and loads the GC.
+  const { partition, service, region, account, resource } = arn;
+  return { partition, service, region, account, resource, keyId: resource.slice(4) };
 }
 
 /** Parses a KMS alias ARN (`arn:aws:kms:us-east-1:111122223333:alias/name`). */
 export function parseAliasArn(text: string): (Arn & { readonly aliasName: string }) | undefined {
   const arn = parseArn(text);
   if (!arn || arn.service !== 'kms' || !isAccountId(arn.account) || !arn.resource.startsWith('alias/')) return undefined;
-  return { ...arn, aliasName: arn.resource };
+  const { partition, service, region, account, resource } = arn;
+  return { partition, service, region, account, resource, aliasName: resource };
 }

@@ -14,21 +14,32 @@ const bySpelling = new Map<string, ActionFacts>([...byLowerName, ...ACTION_FACTS
 /** Every kms: action, with its `kms:` prefix, in catalogue order. */
 export const ALL_KMS_ACTIONS: readonly string[] = ACTION_FACTS.map((a) => `kms:${a.name}`);
 
+/** Whether the text is a kms: action as the catalogue spells it (`kms:Decrypt`) or in lower case: one look-up, no lower-casing. */
+export function isCatalogueSpelling(action: string): boolean {
+  return bySpelling.has(action);
+}
+
 /** Facts for an action such as `kms:Decrypt` (any case), or undefined when KMS has no such action. */
 export function actionFacts(action: string): ActionFacts | undefined {
   return bySpelling.get(action) ?? byLowerName.get(action.toLowerCase());
 }
 
+/**
+ * Canonical names by facts, built once: returning the same string every time (rather than building `kms:${name}` per
+ * call) spares an allocation, and later map look-ups with it reuse its cached hash.
+ */
+const canonicalNames = new Map<ActionFacts, string>(ACTION_FACTS.map((a) => [a, `kms:${a.name}`]));
+
 /** The canonical spelling of a kms: action (`KMS:decrypt` -> `kms:Decrypt`), or undefined. */
 export function canonicalAction(action: string): string | undefined {
   const facts = actionFacts(action);
-  return facts ? `kms:${facts.name}` : undefined;
+  return facts ? canonicalNames.get(facts) : undefined;
 }
 
 const exactKeys = new Map<string, ConditionKeyFacts>();
-const prefixKeys: ConditionKeyFacts[] = [];
+const prefixKeys: Array<{ readonly lowerPrefix: string; readonly facts: ConditionKeyFacts }> = [];
 for (const k of CONDITION_KEY_FACTS) {
-  if (k.prefix) prefixKeys.push(k);
+  if (k.prefix) prefixKeys.push({ lowerPrefix: k.name.toLowerCase(), facts: k });
   else exactKeys.set(k.name.toLowerCase(), k);
 }
 
@@ -37,7 +48,10 @@ export function conditionKeyFacts(key: string): ConditionKeyFacts | undefined {
   const lower = key.toLowerCase();
   const exact = exactKeys.get(lower);
   if (exact) return exact;
-  return prefixKeys.find((k) => lower.startsWith(k.name.toLowerCase()) && lower.length > k.name.length);
+  for (const { lowerPrefix, facts } of prefixKeys) {
+    if (lower.length > facts.name.length && lower.startsWith(lowerPrefix)) return facts;
+  }
+  return undefined;
 }
 
 /** Multi-valued keys (kms:EncryptionContextKeys, kms:GrantOperations, kms:ResourceAliases, aws:TagKeys, ...). */

@@ -31,19 +31,33 @@ export interface IssueLocation {
 /** Collects issues while a piece of input is read; the reader never throws on bad input. */
 export class IssueCollector {
   public readonly issues: Issue[] = [];
+  private errors = 0;
 
-  public error(code: string, message: string, where: IssueLocation = {}): void {
-    this.issues.push({ code, severity: 'error', message, ...compact(where) });
+  /**
+   * @param field when given, replaces `where.field`: a reader keeps one location per policy or statement and names
+   *   the field only when something is wrong, rather than building a location object per field up front.
+   */
+  public error(code: string, message: string, where: IssueLocation = NOWHERE, field?: string): void {
+    this.errors++;
+    this.issues.push(makeIssue(code, 'error', message, where, field));
   }
 
-  public warning(code: string, message: string, where: IssueLocation = {}): void {
-    this.issues.push({ code, severity: 'warning', message, ...compact(where) });
+  /** @param field as for {@link error} */
+  public warning(code: string, message: string, where: IssueLocation = NOWHERE, field?: string): void {
+    this.issues.push(makeIssue(code, 'warning', message, where, field));
   }
 
   public get hasErrors(): boolean {
-    return this.issues.some((i) => i.severity === 'error');
+    return this.errors > 0;
+  }
+
+  /** How many errors have been collected: a reader compares counts to learn whether a part of the input added one. */
+  public get errorCount(): number {
+    return this.errors;
   }
 }
+
+const NOWHERE: IssueLocation = {};
 
 /** Renders a value for an error message: short, JSON, never throws (cycles, BigInt). */
 export function show(value: unknown): string {
@@ -57,10 +71,12 @@ export function show(value: unknown): string {
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
-function compact(where: IssueLocation): IssueLocation {
-  const out: { policy?: string; statement?: string; field?: string } = {};
-  if (where.policy !== undefined) out.policy = where.policy;
-  if (where.statement !== undefined) out.statement = where.statement;
-  if (where.field !== undefined) out.field = where.field;
-  return out;
+/** An issue with only the location fields that are set, in a fixed order: code, severity, message, policy, statement, field. */
+function makeIssue(code: string, severity: IssueSeverity, message: string, where: IssueLocation, field: string | undefined): Issue {
+  const issue: { -readonly [K in keyof Issue]: Issue[K] } = { code, severity, message };
+  if (where.policy !== undefined) issue.policy = where.policy;
+  if (where.statement !== undefined) issue.statement = where.statement;
+  const f = field ?? where.field;
+  if (f !== undefined) issue.field = f;
+  return issue;
 }

@@ -5,10 +5,12 @@
  * Grammar: IAM User Guide reference_policies_elements_*.md and reference_policies_grammar; key-policy specifics from
  * kms-developer-guide key-policy-overview.md (Version, required Principal, Resource "*" = this key).
  */
-import { canonicalAction } from './catalogue';
+import { actionFacts, isCatalogueSpelling } from './catalogue';
+import { hasOwn } from './has-own';
 import { IssueCollector, IssueLocation, show } from './issues';
 import { PolicyKind, hasPrincipalElement } from './policy-kind';
 import { PrincipalEntry, isServicePrincipal, parseAwsPrincipal } from './principal';
+import { hasWildcard } from './wildcard';
 
 export type Effect = 'Allow' | 'Deny';
 
@@ -17,6 +19,8 @@ export interface PolicyStatement {
   readonly sid?: string;
   /** `Sid "EnableIAM"` or `statement #0`: how explanations and errors name the statement. */
   readonly label: string;
+  /** The policy and statement, for issues found later (conditions, policy variables). */
+  readonly where: IssueLocation;
   readonly effect: Effect;
   /** Undefined when the element is absent. */
   readonly principal?: readonly PrincipalEntry[];
@@ -41,12 +45,12 @@ export interface PolicyDocument {
 const POLICY_FIELDS = new Set(['Version', 'Id', 'Statement']);
 const STATEMENT_FIELDS = new Set(['Sid', 'Effect', 'Principal', 'NotPrincipal', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition']);
 const VERSIONS = new Set(['2012-10-17', '2008-10-17']);
+const EVERYONE: PrincipalEntry = Object.freeze({ type: 'everyone' });
 
 /** Reads a policy document. Never throws; problems go to `issues` with the policy label, statement and field. */
 export function parsePolicyDocument(raw: unknown, kind: PolicyKind, label: string, issues: IssueCollector): PolicyDocument {
   const where: IssueLocation = { policy: label };
-  const statements: PolicyStatement[] = [];
-  const doc = { kind, label, statements } as { kind: PolicyKind; label: string; version?: string; id?: string; statements: PolicyStatement[] };
+  const doc = { kind, label, statements: [] } as { kind: PolicyKind; label: string; version?: string; id?: string; statements: PolicyStatement[] };
   let parsed = raw;
   if (typeof raw === 'string') {
     try {
@@ -60,41 +64,75 @@ export function parsePolicyDocument(raw: unknown, kind: PolicyKind, label: strin
     issues.error('invalid-policy', `the ${label} must be a JSON object with a Statement, got ${show(parsed)}`, where);
     return doc;
   }
-  for (const field of Object.keys(parsed)) {
-    if (!POLICY_FIELDS.has(field)) {
-      issues.error('invalid-field', `unknown policy element \`${field}\` in the ${label}: expected Version, Id and Statement`, { ...where, field });
+  for (const field in parsed) {
+    if (hasOwn(parsed, field) && !POLICY_FIELDS.has(field)) {
+      issues.error('invalid-field', `unknown policy element \`${field}\` in the ${label}: expected Version, Id and Statement`, where, field);
     }
   }
   if (parsed.Version !== undefined) {
     if (typeof parsed.Version !== 'string' || !VERSIONS.has(parsed.Version)) {
-      issues.error('invalid-field', `Version is ${show(parsed.Version)}: expected "2012-10-17"`, { ...where, field: 'Version' });
+      issues.error('invalid-field', `Version is ${show(parsed.Version)}: expected "2012-10-17"`, where, 'Version');
     } else {
       doc.version = parsed.Version;
     }
   }
   if (parsed.Id !== undefined) {
     if (typeof parsed.Id === 'string') doc.id = parsed.Id;
-    else issues.error('invalid-field', `Id is ${show(parsed.Id)}: expected a string`, { ...where, field: 'Id' });
+    else issues.error('invalid-field', `Id is ${show(parsed.Id)}: expected a string`, where, 'Id');
   }
   const rawStatements = parsed.Statement;
   if (rawStatements === undefined) {
-    issues.error('invalid-policy', `the ${label} has no Statement element: add "Statement": [ ... ]`, { ...where, field: 'Statement' });
+    issues.error('invalid-policy', `the ${label} has no Statement element: add "Statement": [ ... ]`, where, 'Statement');
     return doc;
   }
   if (!Array.isArray(rawStatements) && !isObject(rawStatements)) {
-    issues.error('invalid-policy', `Statement is ${show(rawStatements)}: expected a statement object or an array of them`, { ...where, field: 'Statement' });
+    issues.error('invalid-policy', `Statement is ${show(rawStatements)}: expected a statement object or an array of them`, where, 'Statement');
     return doc;
   }
   const list = Array.isArray(rawStatements) ? rawStatements : [rawStatements];
   if (list.length === 0) {
-    issues.error('invalid-policy', `the ${label} has an empty Statement array: add at least one statement`, { ...where, field: 'Statement' });
+    issues.error('invalid-policy', `the ${label} has an empty Statement array: add at least one statement`, where, 'Statement');
     return doc;
   }
-  list.forEach((s, index) => {
-    const statement = parseStatement(s, index, kind, label, issues);
-    if (statement) statements.push(statement);
-  });
+  // map rather than push onto []: V8 gives an array grown by push room for 17 elements, which is garbage per policy.
+  const parsedStatements = list.map((s, index) => parseStatement(s, index, kind, label, issues));
+  // Invalid statements (and holes) are left out.
+  doc.statements = parsedStatements.includes(undefined) ? parsedStatements.filter((s) => s !== undefined) : parsedStatements as PolicyStatement[];
   return doc;
+}
+
+/**
+ * Where a statement is, for issues: the policy, and the statement's label (`Sid "X"`, or `statement #2` without a Sid).
+ * The label is made on first use: most statements are never named (no issue, and they decide nothing).
+ */
+class StatementLocation implements IssueLocation {
+  private label: string | undefined;
+
+  public constructor(public readonly policy: string, private readonly sid: string | undefined, private readonly index: number) {}
+
+  public get statement(): string {
+    return this.label ??= this.sid !== undefined && this.sid !== '' ? `Sid "${this.sid}"` : `statement #${this.index}`;
+  }
+}
+
+class ParsedStatement implements PolicyStatement {
+  public constructor(
+    public readonly index: number,
+    public readonly sid: string | undefined,
+    public readonly where: StatementLocation,
+    public readonly effect: Effect,
+    public readonly principal: readonly PrincipalEntry[] | undefined,
+    public readonly notPrincipal: readonly PrincipalEntry[] | undefined,
+    public readonly action: readonly string[] | undefined,
+    public readonly notAction: readonly string[] | undefined,
+    public readonly resource: readonly string[] | undefined,
+    public readonly notResource: readonly string[] | undefined,
+    public readonly condition: unknown,
+  ) {}
+
+  public get label(): string {
+    return this.where.statement;
+  }
 }
 
 function parseStatement(raw: unknown, index: number, kind: PolicyKind, label: string, issues: IssueCollector): PolicyStatement | undefined {
@@ -102,139 +140,194 @@ function parseStatement(raw: unknown, index: number, kind: PolicyKind, label: st
     issues.error('invalid-statement', `statement #${index} of the ${label} must be an object, got ${show(raw)}`, { policy: label, statement: `statement #${index}` });
     return undefined;
   }
-  const sid = typeof raw.Sid === 'string' ? raw.Sid : undefined;
-  const statementLabel = sid !== undefined && sid !== '' ? `Sid "${sid}"` : `statement #${index}`;
-  const where = (field?: string): IssueLocation => ({ policy: label, statement: statementLabel, field });
-  const errorsBefore = issues.issues.length;
-
-  for (const field of Object.keys(raw)) {
-    if (!STATEMENT_FIELDS.has(field)) {
-      issues.error('invalid-field', `unknown statement element \`${field}\`: expected one of ${[...STATEMENT_FIELDS].join(', ')}`, where(field));
+  // One pass over the statement's own keys picks up its elements: statements come in many shapes, and reading each
+  // element by name from each shape costs more than this (no key array either).
+  let rawSid: unknown;
+  let effect: unknown;
+  let rawPrincipal: unknown;
+  let rawNotPrincipal: unknown;
+  let rawAction: unknown;
+  let rawNotAction: unknown;
+  let rawResource: unknown;
+  let rawNotResource: unknown;
+  let condition: unknown;
+  let unknownFields = false;
+  for (const field in raw) {
+    if (!hasOwn(raw, field)) continue;
+    const value = raw[field];
+    switch (field) {
+      case 'Sid': rawSid = value; break;
+      case 'Effect': effect = value; break;
+      case 'Principal': rawPrincipal = value; break;
+      case 'NotPrincipal': rawNotPrincipal = value; break;
+      case 'Action': rawAction = value; break;
+      case 'NotAction': rawNotAction = value; break;
+      case 'Resource': rawResource = value; break;
+      case 'NotResource': rawNotResource = value; break;
+      case 'Condition': condition = value; break;
+      default: unknownFields = true;
     }
   }
-  if (raw.Sid !== undefined && typeof raw.Sid !== 'string') {
-    issues.error('invalid-field', `Sid is ${show(raw.Sid)}: expected a string`, where('Sid'));
+  const sid = typeof rawSid === 'string' ? rawSid : undefined;
+  // One location per statement; a field is named only when an issue is raised.
+  const where = new StatementLocation(label, sid, index);
+  const errorsBefore = issues.errorCount;
+
+  if (unknownFields) {
+    for (const field of Object.keys(raw)) {
+      if (!STATEMENT_FIELDS.has(field)) {
+        issues.error('invalid-field', `unknown statement element \`${field}\`: expected one of ${[...STATEMENT_FIELDS].join(', ')}`, where, field);
+      }
+    }
   }
-  if (raw.Effect !== 'Allow' && raw.Effect !== 'Deny') {
-    issues.error('invalid-effect', `Effect is ${show(raw.Effect)}: expected exactly "Allow" or "Deny" (case-sensitive)`, where('Effect'));
+  if (rawSid !== undefined && typeof rawSid !== 'string') {
+    issues.error('invalid-field', `Sid is ${show(rawSid)}: expected a string`, where, 'Sid');
+  }
+  if (effect !== 'Allow' && effect !== 'Deny') {
+    issues.error('invalid-effect', `Effect is ${show(effect)}: expected exactly "Allow" or "Deny" (case-sensitive)`, where, 'Effect');
   }
 
-  const principal = raw.Principal === undefined ? undefined : parsePrincipalElement(raw.Principal, 'Principal', where, issues);
-  const notPrincipal = raw.NotPrincipal === undefined ? undefined : parsePrincipalElement(raw.NotPrincipal, 'NotPrincipal', where, issues);
+  const principal = rawPrincipal === undefined ? undefined : parsePrincipalElement(rawPrincipal, 'Principal', where, issues);
+  const notPrincipal = rawNotPrincipal === undefined ? undefined : parsePrincipalElement(rawNotPrincipal, 'NotPrincipal', where, issues);
   if (hasPrincipalElement(kind)) {
-    if (raw.Principal !== undefined && raw.NotPrincipal !== undefined) {
-      issues.error('conflicting-elements', 'the statement has both Principal and NotPrincipal: keep one', where('NotPrincipal'));
-    } else if (raw.Principal === undefined && raw.NotPrincipal === undefined) {
-      issues.error('missing-field', `every statement of a ${kind === 'key' ? 'key' : 'resource-based'} policy needs a Principal: add "Principal": {"AWS": "arn:aws:iam::ACCOUNT:role/NAME"}`, where('Principal'));
+    if (rawPrincipal !== undefined && rawNotPrincipal !== undefined) {
+      issues.error('conflicting-elements', 'the statement has both Principal and NotPrincipal: keep one', where, 'NotPrincipal');
+    } else if (rawPrincipal === undefined && rawNotPrincipal === undefined) {
+      issues.error('missing-field', `every statement of a ${kind === 'key' ? 'key' : 'resource-based'} policy needs a Principal: add "Principal": {"AWS": "arn:aws:iam::ACCOUNT:role/NAME"}`, where, 'Principal');
     }
-  } else if (raw.Principal !== undefined || raw.NotPrincipal !== undefined) {
-    issues.error('invalid-statement', `a ${label} is attached to a principal and cannot have a ${raw.Principal !== undefined ? 'Principal' : 'NotPrincipal'} element: remove it`, where(raw.Principal !== undefined ? 'Principal' : 'NotPrincipal'));
+  } else if (rawPrincipal !== undefined || rawNotPrincipal !== undefined) {
+    const element = rawPrincipal !== undefined ? 'Principal' : 'NotPrincipal';
+    issues.error('invalid-statement', `a ${label} is attached to a principal and cannot have a ${element} element: remove it`, where, element);
   }
 
-  const action = raw.Action === undefined ? undefined : parseActions(raw.Action, 'Action', where, issues);
-  const notAction = raw.NotAction === undefined ? undefined : parseActions(raw.NotAction, 'NotAction', where, issues);
-  if (raw.Action !== undefined && raw.NotAction !== undefined) {
-    issues.error('conflicting-elements', 'the statement has both Action and NotAction: keep one', where('NotAction'));
-  } else if (raw.Action === undefined && raw.NotAction === undefined) {
-    issues.error('missing-field', 'the statement has no Action: add "Action": ["kms:Decrypt", ...]', where('Action'));
+  const action = rawAction === undefined ? undefined : parseActions(rawAction, 'Action', where, issues);
+  const notAction = rawNotAction === undefined ? undefined : parseActions(rawNotAction, 'NotAction', where, issues);
+  if (rawAction !== undefined && rawNotAction !== undefined) {
+    issues.error('conflicting-elements', 'the statement has both Action and NotAction: keep one', where, 'NotAction');
+  } else if (rawAction === undefined && rawNotAction === undefined) {
+    issues.error('missing-field', 'the statement has no Action: add "Action": ["kms:Decrypt", ...]', where, 'Action');
   }
 
-  const resource = raw.Resource === undefined ? undefined : parseStrings(raw.Resource, 'Resource', where, issues);
-  const notResource = raw.NotResource === undefined ? undefined : parseStrings(raw.NotResource, 'NotResource', where, issues);
-  if (raw.Resource !== undefined && raw.NotResource !== undefined) {
-    issues.error('conflicting-elements', 'the statement has both Resource and NotResource: keep one', where('NotResource'));
-  } else if (raw.Resource === undefined && raw.NotResource === undefined) {
+  const resource = rawResource === undefined ? undefined : parseStrings(rawResource, 'Resource', where, issues);
+  const notResource = rawNotResource === undefined ? undefined : parseStrings(rawNotResource, 'NotResource', where, issues);
+  if (rawResource !== undefined && rawNotResource !== undefined) {
+    issues.error('conflicting-elements', 'the statement has both Resource and NotResource: keep one', where, 'NotResource');
+  } else if (rawResource === undefined && rawNotResource === undefined) {
     if (kind === 'key') {
       // key-policy-overview.md: CreateKey/PutKeyPolicy accept it, but the statement has no effect.
-      issues.warning('statement-without-resource', 'this key-policy statement has no Resource element, so KMS ignores it: add "Resource": "*"', where('Resource'));
+      issues.warning('statement-without-resource', 'this key-policy statement has no Resource element, so KMS ignores it: add "Resource": "*"', where, 'Resource');
     } else if (kind !== 'scp') {
-      issues.error('missing-field', 'the statement has no Resource: add "Resource" (the key ARN, or "*")', where('Resource'));
+      issues.error('missing-field', 'the statement has no Resource: add "Resource" (the key ARN, or "*")', where, 'Resource');
     }
   }
 
-  if (issues.issues.length > errorsBefore && issues.issues.slice(errorsBefore).some((i) => i.severity === 'error')) return undefined;
-  return {
+  if (issues.errorCount > errorsBefore) return undefined;
+  return new ParsedStatement(
     index,
     sid,
-    label: statementLabel,
-    effect: raw.Effect as Effect,
+    where,
+    effect as Effect,
     principal,
     notPrincipal,
     action,
     notAction,
     // SCPs may omit Resource (it then means "*", IAM UG reference_policies_scps_syntax).
-    resource: resource ?? (notResource === undefined && kind === 'scp' ? ['*'] : undefined),
+    resource ?? (notResource === undefined && kind === 'scp' ? STAR : undefined),
     notResource,
-    condition: raw.Condition,
-  };
+    condition,
+  );
 }
 
-function parseStrings(raw: unknown, field: string, where: (f?: string) => IssueLocation, issues: IssueCollector): string[] | undefined {
+
+/** `"*"` alone, the most common element value (`"Resource": "*"`): one shared list rather than one per statement. */
+const STAR: readonly string[] = Object.freeze(['*']);
+
+function parseStrings(raw: unknown, field: string, where: IssueLocation, issues: IssueCollector): readonly string[] | undefined {
+  if (raw === '*') return STAR;
   const list = Array.isArray(raw) ? raw : [raw];
-  if (list.length === 0 || !list.every((v) => typeof v === 'string' && v !== '')) {
-    issues.error('invalid-field', `${field} is ${show(raw)}: expected a non-empty string or an array of them`, where(field));
+  if (!areNonEmptyStrings(list)) {
+    issues.error('invalid-field', `${field} is ${show(raw)}: expected a non-empty string or an array of them`, where, field);
     return undefined;
   }
   return list as string[];
 }
 
-function parseActions(raw: unknown, field: string, where: (f?: string) => IssueLocation, issues: IssueCollector): string[] | undefined {
+function parseActions(raw: unknown, field: string, where: IssueLocation, issues: IssueCollector): readonly string[] | undefined {
   const list = parseStrings(raw, field, where, issues);
   if (!list) return undefined;
   for (const action of list) {
-    if (action === '*') continue;
+    // "*" and the catalogue's own spellings ("kms:Decrypt", most actions) are valid as they are: one look-up.
+    if (action === '*' || isCatalogueSpelling(action)) continue;
     const colon = action.indexOf(':');
     if (colon <= 0) {
-      issues.error('invalid-field', `${field} \`${action}\` is not an action: expected "service:Operation", e.g. "kms:Decrypt"`, where(field));
-    } else if (action.slice(0, colon).toLowerCase() === 'kms' && !/[*?]/.test(action) && canonicalAction(action) === undefined) {
-      issues.warning('unknown-action', `${field} \`${action}\` is not a KMS action, so it matches nothing: check the spelling against the KMS permissions reference`, where(field));
+      issues.error('invalid-field', `${field} \`${action}\` is not an action: expected "service:Operation", e.g. "kms:Decrypt"`, where, field);
+    } else if (isKmsPrefix(action, colon) && !hasWildcard(action) && actionFacts(action) === undefined) {
+      issues.warning('unknown-action', `${field} \`${action}\` is not a KMS action, so it matches nothing: check the spelling against the KMS permissions reference`, where, field);
     }
   }
   return list;
 }
 
-type Locate = (field?: string) => IssueLocation;
+/** Whether the service prefix (the text before `colon`) is `kms` in any case; the usual spelling needs no lower-casing. */
+function isKmsPrefix(action: string, colon: number): boolean {
+  return colon === 3 && (action.startsWith('kms') || action.slice(0, 3).toLowerCase() === 'kms');
+}
 
-function parsePrincipalElement(raw: unknown, field: string, where: Locate, issues: IssueCollector): PrincipalEntry[] | undefined {
-  if (raw === '*') return [{ type: 'everyone' }];
+function parsePrincipalElement(raw: unknown, field: string, where: IssueLocation, issues: IssueCollector): PrincipalEntry[] | undefined {
+  if (raw === '*') return [EVERYONE];
   if (!isObject(raw)) {
-    issues.error('invalid-field', `${field} is ${show(raw)}: expected "*" or an object such as {"AWS": "arn:aws:iam::111122223333:role/Name"}`, where(field));
+    issues.error('invalid-field', `${field} is ${show(raw)}: expected "*" or an object such as {"AWS": "arn:aws:iam::111122223333:role/Name"}`, where, field);
     return undefined;
   }
-  const entries: PrincipalEntry[] = [];
+  // Usually one type with one value ({"AWS": "arn:..."}): the list is made by its first entry, as V8 gives an empty
+  // array grown by push room for 17 elements.
+  let entries: PrincipalEntry[] | undefined;
   let ok = true;
-  for (const [type, value] of Object.entries(raw)) {
-    const values = Array.isArray(value) ? value : [value];
-    if (values.length === 0 || !values.every((v) => typeof v === 'string' && v !== '')) {
-      issues.error('invalid-field', `${field}.${type} is ${show(value)}: expected a string or an array of strings`, where(`${field}.${type}`));
+  for (const type in raw) {
+    if (!hasOwn(raw, type)) continue;
+    const value = raw[type];
+    const values = typeof value === 'string' ? undefined : Array.isArray(value) ? value : [value];
+    if (values === undefined ? value === '' : !areNonEmptyStrings(values)) {
+      issues.error('invalid-field', `${field}.${type} is ${show(value)}: expected a string or an array of strings`, where, `${field}.${type}`);
       ok = false;
       continue;
     }
-    for (const v of values as string[]) {
-      if (type === 'AWS') {
-        const entry = parseAwsPrincipal(v);
-        if ('error' in entry) {
-          issues.error(entry.error, entry.message, where(`${field}.AWS`));
-          ok = false;
-        } else {
-          entries.push(entry);
-        }
-      } else if (type === 'Service') {
-        if (!isServicePrincipal(v)) {
-          issues.error('invalid-field', `${field}.Service \`${v}\` is not a service principal: expected a name such as "cloudtrail.amazonaws.com"`, where(`${field}.Service`));
-          ok = false;
-        } else {
-          entries.push({ type: 'service', service: v.toLowerCase() });
-        }
-      } else if (type === 'Federated' || type === 'CanonicalUser') {
-        entries.push({ type: 'other', value: `${type}:${v}` });
-      } else {
-        issues.error('invalid-field', `${field} has an unknown principal type \`${type}\`: expected AWS, Service, Federated or CanonicalUser`, where(`${field}.${type}`));
-        ok = false;
-      }
+    const count = values === undefined ? 1 : values.length;
+    for (let i = 0; i < count; i++) {
+      const entry = parsePrincipalValue(type, values === undefined ? value as string : values[i], field, where, issues);
+      if (entry === undefined) ok = false;
+      else if (entries === undefined) entries = [entry];
+      else entries.push(entry);
     }
   }
-  return ok ? entries : undefined;
+  return ok ? entries ?? [] : undefined;
+}
+
+/** One value of a Principal element of the given type; undefined (with an error) when it is not a valid principal. */
+function parsePrincipalValue(type: string, v: string, field: string, where: IssueLocation, issues: IssueCollector): PrincipalEntry | undefined {
+  if (type === 'AWS') {
+    const entry = parseAwsPrincipal(v);
+    if (!('error' in entry)) return entry;
+    issues.error(entry.error, entry.message, where, `${field}.AWS`);
+  } else if (type === 'Service') {
+    if (isServicePrincipal(v)) return { type: 'service', service: v.toLowerCase() };
+    issues.error('invalid-field', `${field}.Service \`${v}\` is not a service principal: expected a name such as "cloudtrail.amazonaws.com"`, where, `${field}.Service`);
+  } else if (type === 'Federated' || type === 'CanonicalUser') {
+    return { type: 'other', value: `${type}:${v}` };
+  } else {
+    issues.error('invalid-field', `${field} has an unknown principal type \`${type}\`: expected AWS, Service, Federated or CanonicalUser`, where, `${field}.${type}`);
+  }
+  return undefined;
+}
+
+/** A non-empty list of non-empty strings (a hole in a sparse array is not a string). */
+function areNonEmptyStrings(list: readonly unknown[]): list is string[] {
+  if (list.length === 0) return false;
+  for (let i = 0; i < list.length; i++) {
+    const v = list[i];
+    if (typeof v !== 'string' || v === '') return false;
+  }
+  return true;
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {

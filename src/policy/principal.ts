@@ -6,6 +6,7 @@
  * reference_policies_elements_principal.md (forms, no wildcards inside ARNs, session ARNs).
  */
 import { Arn, isAccountId, parseArn } from './arn';
+import { BoundedCache } from './bounded-cache';
 
 export type CallerKind = 'user' | 'role' | 'assumed-role' | 'federated-user' | 'root' | 'service';
 
@@ -23,6 +24,11 @@ export interface Caller {
   readonly principalArn?: string;
   /** The service principal name, lower-cased, e.g. `cloudtrail.amazonaws.com`. */
   readonly service?: string;
+  /**
+   * How explanations name the caller: `the root user of account 111122223333`, `ARN (a session of role NAME)`, ...
+   * Made once with the caller, as nearly every explanation uses it.
+   */
+  readonly description: string;
 }
 
 const SERVICE_PRINCIPAL = /^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$/i;
@@ -32,36 +38,64 @@ export function isServicePrincipal(text: string): boolean {
   return SERVICE_PRINCIPAL.test(text);
 }
 
+/** Callers by ARN: the same few principals call again and again. Caller objects are immutable. */
+const callerCache = new BoundedCache<Caller | null>(31);
+
 /** Parses a caller: an IAM user, role, root, an STS assumed-role or federated-user session, or a service principal. */
 export function parseCaller(text: string): Caller | undefined {
-  if (isServicePrincipal(text)) return { arn: text, kind: 'service', service: text.toLowerCase() };
+  let caller = callerCache.get(text);
+  if (caller === undefined) {
+    caller = classifyCaller(text) ?? null;
+    callerCache.set(text, caller);
+  }
+  return caller ?? undefined;
+}
+
+function classifyCaller(text: string): Caller | undefined {
+  // An ARN holds colons, which a service principal cannot: skip the service-principal test for ARNs.
+  if (!text.startsWith('arn:') && isServicePrincipal(text)) return makeCaller(text, 'service', undefined, undefined, undefined, undefined, undefined, text.toLowerCase());
   const arn = parseArn(text);
   if (!arn || !isAccountId(arn.account) || arn.region !== '') return undefined;
-  const base = { arn: text, account: arn.account, partition: arn.partition };
+  const { account, partition, resource } = arn;
   if (arn.service === 'iam') {
-    if (arn.resource === 'root') return { ...base, kind: 'root', principalArn: text };
-    const user = /^user\/(?:.*\/)?([^/]+)$/.exec(arn.resource);
-    if (user) return { ...base, kind: 'user', name: user[1], principalArn: text };
-    const role = /^role\/(?:.*\/)?([^/]+)$/.exec(arn.resource);
-    if (role) return { ...base, kind: 'role', name: role[1], principalArn: text };
+    if (resource === 'root') return makeCaller(text, 'root', account, partition, undefined, undefined, text);
+    const user = /^user\/(?:.*\/)?([^/]+)$/.exec(resource);
+    if (user) return makeCaller(text, 'user', account, partition, user[1], undefined, text);
+    const role = /^role\/(?:.*\/)?([^/]+)$/.exec(resource);
+    if (role) return makeCaller(text, 'role', account, partition, role[1], undefined, text);
     return undefined;
   }
   if (arn.service === 'sts') {
-    const session = /^assumed-role\/([^/]+)\/([^/]+)$/.exec(arn.resource);
+    const session = /^assumed-role\/([^/]+)\/([^/]+)$/.exec(resource);
     if (session) {
-      return {
-        ...base,
-        kind: 'assumed-role',
-        name: session[1],
-        sessionName: session[2],
-        // The session ARN carries no role path; aws:PrincipalArn is the role ARN (IAM UG, aws:PrincipalArn).
-        principalArn: `arn:${arn.partition}:iam::${arn.account}:role/${session[1]}`,
-      };
+      // The session ARN carries no role path; aws:PrincipalArn is the role ARN (IAM UG, aws:PrincipalArn).
+      const roleArn = `arn:${partition}:iam::${account}:role/${session[1]}`;
+      return makeCaller(text, 'assumed-role', account, partition, session[1], session[2], roleArn);
     }
-    const fed = /^federated-user\/([^/]+)$/.exec(arn.resource);
-    if (fed) return { ...base, kind: 'federated-user', name: fed[1], principalArn: text };
+    const fed = /^federated-user\/([^/]+)$/.exec(resource);
+    if (fed) return makeCaller(text, 'federated-user', account, partition, fed[1], undefined, text);
   }
   return undefined;
+}
+
+/**
+ * Every caller gets the same object shape (absent fields undefined), built without spreads: the engine reads callers
+ * on every check, and one shape keeps those reads fast.
+ */
+function makeCaller(
+  arn: string, kind: CallerKind, account: string | undefined, partition: string | undefined, name: string | undefined,
+  sessionName: string | undefined, principalArn: string | undefined, service?: string,
+): Caller {
+  return { arn, kind, account, partition, name, sessionName, principalArn, service, description: describeCaller(arn, kind, account, name) };
+}
+
+function describeCaller(arn: string, kind: CallerKind, account: string | undefined, name: string | undefined): string {
+  switch (kind) {
+    case 'service': return `the service principal ${arn}`;
+    case 'assumed-role': return `${arn} (a session of role ${name})`;
+    case 'root': return `the root user of account ${account}`;
+    default: return arn;
+  }
 }
 
 /** One entry of a Principal element, classified. */
@@ -75,11 +109,32 @@ export type PrincipalEntry =
   /** Federated identity providers and canonical users: valid in some policies, never a KMS caller. */
   | { readonly type: 'other'; readonly value: string };
 
+/** A principal value IAM rejects, and why. */
+export interface PrincipalError {
+  readonly error: 'principal-wildcard-arn' | 'invalid-arn';
+  readonly message: string;
+}
+
+/**
+ * Principal values by text: policies name the same accounts and roles over and over. Entries and errors are
+ * immutable; the location of an error is added by the caller.
+ */
+const principalCache = new BoundedCache<PrincipalEntry | PrincipalError>(127);
+
 /**
  * Classifies one AWS principal value (`"*"`, `"111122223333"`, an IAM/STS ARN). Returns an error text for values that
  * IAM rejects, in particular wildcards inside an ARN.
  */
-export function parseAwsPrincipal(value: string): PrincipalEntry | { readonly error: 'principal-wildcard-arn' | 'invalid-arn'; readonly message: string } {
+export function parseAwsPrincipal(value: string): PrincipalEntry | PrincipalError {
+  let entry = principalCache.get(value);
+  if (entry === undefined) {
+    entry = classifyAwsPrincipal(value);
+    principalCache.set(value, entry);
+  }
+  return entry;
+}
+
+function classifyAwsPrincipal(value: string): PrincipalEntry | PrincipalError {
   if (value === '*') return { type: 'everyone' };
   if (isAccountId(value)) return { type: 'account', account: value };
   const arn: Arn | undefined = parseArn(value);

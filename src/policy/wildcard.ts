@@ -42,6 +42,59 @@ export function wildcardMatcher(pattern: string, caseInsensitive = false): Strin
   return matcher;
 }
 
+/**
+ * Matches without building or caching a matcher, case-sensitively: for patterns tested once or twice, such as a
+ * statement's Resource while candidate statements are collected. Caching those would fill the cache with one-off
+ * patterns (every key ARN). Same semantics as {@link wildcardMatcher}; allocates nothing.
+ */
+export function matchesWildcard(pattern: string, subject: string): boolean {
+  if (pattern === '*') return true;
+  return isPlain(pattern) ? pattern === subject : globMatch(pattern, subject);
+}
+
+const STAR = 42; // *
+const QUESTION = 63; // ?
+const LITERAL_STAR_CODE = LITERAL_STAR.charCodeAt(0);
+const LITERAL_QUESTION_CODE = LITERAL_QUESTION.charCodeAt(0);
+
+/** No wildcard and no literal stand-in: the pattern matches only itself. (Native searches: faster than a scan in JS.) */
+function isPlain(pattern: string): boolean {
+  return !hasWildcard(pattern) && !pattern.includes(LITERAL_STAR) && !pattern.includes(LITERAL_QUESTION);
+}
+
+/**
+ * Iterative wildcard matching over UTF-16 code units (as the regex form does, without its `u` flag): on a mismatch,
+ * resume after the last `*` with one more subject character consumed by it. The literal stand-ins match `*` and `?`.
+ */
+function globMatch(pattern: string, subject: string): boolean {
+  let p = 0;
+  let s = 0;
+  let starAt = -1;
+  let starConsumed = 0;
+  while (s < subject.length) {
+    if (p < pattern.length) {
+      const c = pattern.charCodeAt(p);
+      if (c === STAR) {
+        starAt = p++;
+        starConsumed = s;
+        continue;
+      }
+      const subjectChar = subject.charCodeAt(s);
+      const literal = c === LITERAL_STAR_CODE ? subjectChar === STAR : c === LITERAL_QUESTION_CODE ? subjectChar === QUESTION : c === subjectChar;
+      if (c === QUESTION || literal) {
+        p++;
+        s++;
+        continue;
+      }
+    }
+    if (starAt < 0) return false;
+    p = starAt + 1;
+    s = ++starConsumed;
+  }
+  while (p < pattern.length && pattern.charCodeAt(p) === STAR) p++;
+  return p === pattern.length;
+}
+
 /** One-off match; prefer {@link wildcardMatcher} in loops. */
 export function wildcardMatch(pattern: string, subject: string, caseInsensitive = false): boolean {
   return wildcardMatcher(pattern, caseInsensitive)(caseInsensitive ? subject.toLowerCase() : subject);

@@ -83,12 +83,16 @@ function resourceStart(pattern: string): number {
   return at + 1;
 }
 
+/** Fixed patterns; matchers are built on the first test (like FixedLike in string.ts: many conditions are never tested). */
 class FixedArn implements ValueMatcher {
-  public constructor(private readonly matchers: readonly StringMatcher[]) {}
+  private matchers: readonly StringMatcher[] | undefined;
+
+  public constructor(private readonly patterns: readonly string[]) {}
 
   public anyMatch(s: string): boolean {
-    for (let i = 0; i < this.matchers.length; i++) {
-      if (this.matchers[i](s)) return true;
+    const matchers = this.matchers ??= this.patterns.map(arnMatcher);
+    for (let i = 0; i < matchers.length; i++) {
+      if (matchers[i](s)) return true;
     }
     return false;
   }
@@ -117,7 +121,7 @@ function compileArn(values: readonly PolicyValue[], _reject: unknown, warn: Warn
     }
   });
   const { fixed, dynamic } = splitValues(values, true);
-  const matcher = new FixedArn(fixed.map(arnMatcher));
+  const matcher = new FixedArn(fixed);
   return dynamic.length > 0 ? new VariableArn(matcher, dynamic) : matcher;
 }
 

@@ -8,10 +8,12 @@
  * booleans. All conditions of a statement AND together; the engine does that.
  */
 import { conditionKeyFacts } from '../../policy/catalogue';
+import { hasOwn } from '../../policy/has-own';
 import { IssueCollector, IssueLocation, show } from '../../policy/issues';
 import { PolicyKind } from '../../policy/policy-kind';
 import { parseTemplate } from '../variables';
 import { CompiledCondition, NullCondition, ValueCondition } from './compiled-condition';
+import { cacheCondition, cachedCondition } from './condition-cache';
 import { ParsedOperatorName, parseOperatorName } from './operator-name';
 import { KeyType, PolicyValue } from './types';
 
@@ -39,36 +41,44 @@ export function compileConditionBlock(
     issues.error(
       'invalid-condition',
       `the Condition element must be an object such as \`{"StringEquals": {"kms:CallerAccount": "111122223333"}}\`; received ${show(block)}`,
-      { ...where, field: base },
+      where,
+      base,
     );
     return [];
   }
-  const out: CompiledCondition[] = [];
-  for (const [operatorText, keyBlock] of Object.entries(block)) {
-    const field = `${base}.${operatorText}`;
+  // Made by literal while short (one or two conditions, the usual): V8 gives an empty array grown by push room for 17.
+  let out: CompiledCondition[] | undefined;
+  for (const operatorText in block) {
+    if (!hasOwn(block, operatorText)) continue;
+    const keyBlock = block[operatorText];
     const parsed = parseOperatorName(operatorText);
     if (!('definition' in parsed)) {
       const hint = parsed.suggestion === undefined
         ? 'use an IAM condition operator such as `StringEquals`, `ArnLike`, `IpAddress` or `Null`'
         : `did you mean \`${parsed.suggestion}\`?`;
-      issues.error('unknown-condition-operator', `${parsed.problem}; operator names are case-sensitive. ${hint}`, { ...where, field });
+      issues.error('unknown-condition-operator', `${parsed.problem}; operator names are case-sensitive. ${hint}`, where, `${base}.${operatorText}`);
       continue;
     }
-    if (!isObject(keyBlock) || Object.keys(keyBlock).length === 0) {
+    if (!isObject(keyBlock) || !hasOwnKey(keyBlock)) {
       issues.error(
         'invalid-condition',
         `condition operator \`${operatorText}\` must map at least one condition key to its value(s), e.g. \`{"kms:CallerAccount": "111122223333"}\`; ` +
           `received ${show(keyBlock)}`,
-        { ...where, field },
+        where,
+        `${base}.${operatorText}`,
       );
       continue;
     }
-    for (const [key, rawValue] of Object.entries(keyBlock)) {
-      const compiled = compileCondition(parsed, operatorText, key, rawValue, { ...where, field: `${field}.${key}` }, options, issues);
-      if (compiled !== undefined) out.push(compiled);
+    for (const key in keyBlock) {
+      if (!hasOwn(keyBlock, key)) continue;
+      const compiled = compileCondition(parsed, operatorText, key, keyBlock[key], where, base, options, issues);
+      if (compiled === undefined) continue;
+      if (out === undefined) out = [compiled];
+      else if (out.length === 1) out = [out[0], compiled];
+      else out.push(compiled);
     }
   }
-  return out;
+  return out ?? [];
 }
 
 /** A one-line human description, e.g. `StringEquals kms:CallerAccount in ["111122223333"]`, for explanations. */
@@ -89,17 +99,23 @@ const OPERATORS_FOR_TYPE: Readonly<Record<string, string>> = {
   IpAddress: '`IpAddress` or `NotIpAddress`',
 };
 
+/**
+ * Compiles one operator-key-values triple. Issues name `where` with the field `<base>.<operator>.<key>` (e.g.
+ * `Condition.StringEquals.kms:CallerAccount`, plus `[i]` for one element of a list of values), built only when there
+ * is an issue.
+ */
 function compileCondition(
   parsed: ParsedOperatorName,
   operator: string,
   key: string,
   rawValue: unknown,
   where: IssueLocation,
+  base: string,
   options: ConditionCompileOptions,
   issues: IssueCollector,
 ): CompiledCondition | undefined {
   if (key.trim() === '') {
-    issues.error('invalid-condition', `condition operator \`${operator}\` names an empty condition key; write a key such as \`kms:CallerAccount\``, where);
+    issues.error('invalid-condition', `condition operator \`${operator}\` names an empty condition key; write a key such as \`kms:CallerAccount\``, where, `${base}.${operator}.${key}`);
     return undefined;
   }
   // "You can use an IAM policy variable only in the value of the kms:EncryptionContext:context-key condition key.
@@ -110,12 +126,38 @@ function compileCondition(
       `condition key ${show(key)} holds a policy variable; variables can only be used in condition values, never in keys. ` +
         'move the variable into the value, or name the key literally',
       where,
+      `${base}.${operator}.${key}`,
     );
     return undefined;
   }
-  const values = conditionValues(rawValue, operator, key, where, issues);
+  // Most conditions have a single string value: look it up as it is, so that a hit allocates nothing.
+  if (typeof rawValue === 'string') {
+    const hit = cachedCondition(operator, key, rawValue, options);
+    if (hit !== undefined) return hit;
+  }
+  const values = conditionValues(rawValue, operator, key, where, base, issues);
   if (values === undefined) return undefined;
 
+  const cached = typeof rawValue === 'string' ? undefined : cachedCondition(operator, key, values, options);
+  if (cached !== undefined) return cached;
+  const issuesBefore = issues.issues.length;
+  const compiled = compileValues(parsed, operator, key, rawValue, values, where, `${base}.${operator}.${key}`, options, issues);
+  // Only a condition that compiled without any issue is shared: the issues of the others name their location.
+  if (compiled !== undefined && issues.issues.length === issuesBefore) cacheCondition(operator, key, values, options, compiled);
+  return compiled;
+}
+
+function compileValues(
+  parsed: ParsedOperatorName,
+  operator: string,
+  key: string,
+  rawValue: unknown,
+  values: string[],
+  where: IssueLocation,
+  field: string,
+  options: ConditionCompileOptions,
+  issues: IssueCollector,
+): CompiledCondition | undefined {
   const { definition, setOperator, ifExists } = parsed;
   const lowerKey = key.toLowerCase();
   const facts = conditionKeyFacts(lowerKey);
@@ -127,6 +169,7 @@ function compileCondition(
         'set-operator-on-null',
         `\`${operator}\` puts a set operator on \`Null\`, which only tests whether \`${key}\` exists; the set operator is ignored. write \`Null\``,
         where,
+        field,
       );
     } else if (setOperator === 'ForAllValues' && OVERLY_PERMISSIVE_PREFIXES.some((p) => lowerKey.startsWith(p))) {
       // KMS rejects such policies with OverlyPermissiveCondition (conditions-kms.md); other policy types accept them.
@@ -134,14 +177,15 @@ function compileCondition(
         'or with unlisted ones, so it does not require what it seems to' +
         (options.policyKind === 'key' ? '; AWS KMS rejects this key policy (OverlyPermissiveCondition)' : '') +
         `. remove \`ForAllValues:\` and write \`${operator.slice('ForAllValues:'.length)}\``;
-      if (options.policyKind === 'key') issues.error('overly-permissive-condition', message, where);
-      else issues.warning('overly-permissive-condition', message, where);
+      if (options.policyKind === 'key') issues.error('overly-permissive-condition', message, where, field);
+      else issues.warning('overly-permissive-condition', message, where, field);
     } else if (facts !== undefined && !facts.multiValued) {
       issues.warning(
         'set-operator-on-single-valued-key',
         `\`${setOperator}:\` is meant for multi-valued keys but \`${key}\` is single-valued; a set operator on it can be overly permissive ` +
           `or restrictive (conditions-kms.md). remove \`${setOperator}:\``,
         where,
+        field,
       );
     }
   } else if (definition.kind === 'value' && facts?.multiValued) {
@@ -151,6 +195,7 @@ function compileCondition(
         `matches${definition.negated ? ' (for this negated operator: when no request value matches)' : ''}. write \`ForAnyValue:${operator}\` ` +
         `or \`ForAllValues:${operator}\``,
       where,
+      field,
     );
   }
 
@@ -161,13 +206,22 @@ function compileCondition(
       `\`${operator}\` cannot compare \`${key}\`, a ${keyType} condition key: request values that do not parse as the operator's type ` +
         `match no policy value. use ${OPERATORS_FOR_TYPE[keyType] ?? `an operator for ${keyType} values`}`,
       where,
+      field,
     );
   }
 
   const isList = Array.isArray(rawValue);
-  const valueWhere = (i: number): IssueLocation => (isList ? { ...where, field: `${where.field}[${i}]` } : where);
+  const valueField = (i: number): string => (isList ? `${field}[${i}]` : field);
   const substitute = options.variables && definition.acceptsVariables;
-  const policyValues: PolicyValue[] = values.map((v, i) => (substitute ? parseTemplate(v, valueWhere(i), issues) : v));
+  let policyValues: PolicyValue[] = values;
+  if (substitute) {
+    // Templates only for values that hold `${`; the rest stay the strings they are.
+    for (let i = 0; i < values.length; i++) {
+      if (!values[i].includes('${')) continue;
+      if (policyValues === values) policyValues = values.slice();
+      policyValues[i] = parseTemplate(values[i], where, issues, valueField(i));
+    }
+  }
 
   let rejected = false;
   const reject = (i: number, expected: string): void => {
@@ -178,10 +232,11 @@ function compileCondition(
     issues.error(
       'invalid-condition-value',
       `\`${operator}\` on \`${key}\` cannot use the value ${show(values[i])}${variableHint}; expected ${expected}`,
-      valueWhere(i),
+      where,
+      valueField(i),
     );
   };
-  const warn = (i: number, code: string, message: string): void => issues.warning(code, message, valueWhere(i));
+  const warn = (i: number, code: string, message: string): void => issues.warning(code, message, where, valueField(i));
 
   if (definition.kind === 'existence') {
     const expectation = definition.compile(policyValues, reject);
@@ -200,11 +255,14 @@ function compileCondition(
  * [choice] An empty array is an error: it gives the condition nothing to compare with, and whether AWS reads it as
  * "no match" or rejects the policy is not documented.
  */
-function conditionValues(raw: unknown, operator: string, key: string, where: IssueLocation, issues: IssueCollector): string[] | undefined {
+function conditionValues(
+  raw: unknown, operator: string, key: string, where: IssueLocation, base: string, issues: IssueCollector,
+): string[] | undefined {
   const expected = 'a string, number or boolean, or a non-empty array of them';
   if (isScalar(raw)) return [String(raw)];
+  const field = `${base}.${operator}.${key}`;
   if (!Array.isArray(raw) || raw.length === 0) {
-    issues.error('invalid-condition-value', `\`${operator}\` on \`${key}\` has the value ${show(raw)}; expected ${expected}`, where);
+    issues.error('invalid-condition-value', `\`${operator}\` on \`${key}\` has the value ${show(raw)}; expected ${expected}`, where, field);
     return undefined;
   }
   const out: string[] = [];
@@ -217,7 +275,8 @@ function conditionValues(raw: unknown, operator: string, key: string, where: Iss
       issues.error(
         'invalid-condition-value',
         `\`${operator}\` on \`${key}\` has the list element ${show(v)}; expected a string, number or boolean`,
-        { ...where, field: `${where.field}[${i}]` },
+        where,
+        `${field}[${i}]`,
       );
     }
   });
@@ -226,6 +285,14 @@ function conditionValues(raw: unknown, operator: string, key: string, where: Iss
 
 function isScalar(v: unknown): v is string | number | boolean {
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+}
+
+/** Whether an object has an own enumerable key (`Object.keys(o).length > 0` without the array). */
+function hasOwnKey(o: object): boolean {
+  for (const k in o) {
+    if (hasOwn(o, k)) return true;
+  }
+  return false;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -29,7 +29,28 @@ export interface OperatorNameProblem {
 const SET_OPERATORS: readonly SetOperator[] = ['ForAnyValue', 'ForAllValues'];
 const IF_EXISTS = 'IfExists';
 
+/**
+ * Every valid spelling, parsed: there are only a few hundred, so a look-up replaces the prefix and suffix surgery for
+ * each condition of each policy. Only invalid names take the slow path, for their error message.
+ */
+const VALID_SPELLINGS: ReadonlyMap<string, ParsedOperatorName> = (() => {
+  const table = new Map<string, ParsedOperatorName>();
+  for (const [base, definition] of OPERATORS) {
+    for (const setOperator of [undefined, ...SET_OPERATORS]) {
+      const prefix = setOperator === undefined ? '' : `${setOperator}:`;
+      table.set(`${prefix}${base}`, Object.freeze({ definition, setOperator, ifExists: false }));
+      if (definition.kind !== 'existence') table.set(`${prefix}${base}${IF_EXISTS}`, Object.freeze({ definition, setOperator, ifExists: true }));
+    }
+  }
+  return table;
+})();
+
 export function parseOperatorName(written: string): ParsedOperatorName | OperatorNameProblem {
+  return VALID_SPELLINGS.get(written) ?? describeInvalidName(written);
+}
+
+/** Why `written` is not an operator name, with the closest valid spelling. */
+function describeInvalidName(written: string): OperatorNameProblem {
   let rest = written;
   let setOperator: SetOperator | undefined;
   for (const s of SET_OPERATORS) {
@@ -45,16 +66,13 @@ export function parseOperatorName(written: string): ParsedOperatorName | Operato
     definition = OPERATORS.get(rest.slice(0, -IF_EXISTS.length));
     ifExists = definition !== undefined;
   }
-  if (definition === undefined) {
-    return { problem: `unknown condition operator ${JSON.stringify(written)}`, suggestion: closestOperatorName(written) };
-  }
-  if (ifExists && definition.kind === 'existence') {
+  if (definition !== undefined && ifExists && definition.kind === 'existence') {
     return {
       problem: `${JSON.stringify(written)} is not a condition operator: \`IfExists\` can be added to every operator except \`Null\`, which already tests whether the key exists`,
       suggestion: setOperator === undefined ? 'Null' : `${setOperator}:Null`,
     };
   }
-  return { definition, setOperator, ifExists };
+  return { problem: `unknown condition operator ${JSON.stringify(written)}`, suggestion: closestOperatorName(written) };
 }
 
 let allNames: readonly string[] | undefined;

@@ -59,12 +59,18 @@ class FixedEqualsIgnoreCase implements ValueMatcher {
   }
 }
 
-/** Wildcard matching with fixed patterns. */
+/**
+ * Wildcard matching with fixed patterns. The matchers are built on the first test, not at compile time: a pattern
+ * needs no validation, and many conditions are never tested (their statement does not apply to the caller), while
+ * building a matcher for a pattern such as `s3.*.amazonaws.com` compiles a regular expression.
+ */
 class FixedLike implements ValueMatcher {
-  public constructor(private readonly matchers: readonly StringMatcher[]) {}
+  private matchers: readonly StringMatcher[] | undefined;
+
+  public constructor(private readonly patterns: readonly string[]) {}
 
   public anyMatch(s: string): boolean {
-    const matchers = this.matchers;
+    const matchers = this.matchers ??= this.patterns.map((p) => wildcardMatcher(p));
     for (let i = 0; i < matchers.length; i++) {
       if (matchers[i](s)) return true;
     }
@@ -97,7 +103,7 @@ function compileLike(values: readonly PolicyValue[]): ValueMatcher {
   const { fixed, dynamic } = splitValues(values, true);
   // Patterns without wildcards compare exactly (a `${*}` in them is a literal `*`).
   const fixedMatcher: ValueMatcher = fixed.some(hasWildcard)
-    ? new FixedLike(fixed.map((p) => wildcardMatcher(p)))
+    ? new FixedLike(fixed)
     : new FixedEquals(fixed.map(withoutLiteralMarkers));
   return dynamic.length > 0 ? new VariableLike(fixedMatcher, dynamic) : fixedMatcher;
 }
