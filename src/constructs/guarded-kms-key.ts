@@ -312,9 +312,8 @@ export class GuardedKmsKey extends kms.Key {
       // One statement whose principal list grows as administrators are added.
       this.adminStatement = iam.PolicyStatement.fromJson(administratorStatement(arns));
       this.addToResourcePolicy(this.adminStatement);
-    } else if (arns.length > 0) {
-      this.adminStatement.addArnPrincipal(arns[0]);
-      for (const arn of arns.slice(1)) this.adminStatement.addArnPrincipal(arn);
+    } else {
+      for (const arn of arns) this.adminStatement.addArnPrincipal(arn);
     }
     return iam.Grant.drop(grantee, 'administrators are named in the key policy; no IAM policy is needed');
   }
@@ -345,12 +344,10 @@ export class GuardedKmsKey extends kms.Key {
     }
 
     const placement = this.placementOf(principal);
-    if (placement === 'other-account' || placement === 'other-env') {
-      const notShareable = actions.filter((a) => !CROSS_ACCOUNT_ACTIONS.includes(a));
-      if (placement === 'other-account' && notShareable.length > 0) {
-        throw new Error(`${this.node.path}: ${notShareable.join(', ')} cannot be used from another account (KMS ignores such permissions). `
-          + 'Grant only cryptographic operations, DescribeKey, GetPublicKey or grant operations across accounts.');
-      }
+    const notShareable = placement === 'other-account' ? actions.filter((a) => !CROSS_ACCOUNT_ACTIONS.includes(a)) : [];
+    if (notShareable.length > 0) {
+      throw new Error(`${this.node.path}: ${notShareable.join(', ')} cannot be used from another account (KMS ignores such permissions). `
+        + 'Grant only cryptographic operations, DescribeKey, GetPublicKey or grant operations across accounts.');
     }
 
     let target: PrincipalTarget;
