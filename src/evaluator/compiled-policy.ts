@@ -2,6 +2,7 @@
  * A policy compiled for repeated evaluation: conditions compiled once, and statements indexed by action on first use,
  * so a decision only looks at statements that can apply to its action.
  */
+import { ACTION_COUNT, ActionProfile } from './action-profile';
 import { IssueCollector } from '../policy/issues';
 import { PolicyDocument, PolicyStatement } from '../policy/policy-document';
 import { PolicyKind } from '../policy/policy-kind';
@@ -54,10 +55,12 @@ export class CompiledPolicy {
   public readonly kind: PolicyKind;
   public readonly statements: readonly CompiledStatement[];
   /** The first action the policy was asked about and its index: a raw scenario asks each policy about one action. */
-  private firstAction: string | undefined;
+  private firstAction: ActionProfile | undefined;
   private firstIndex: ActionIndex | undefined;
-  /** The indexes of further actions. */
-  private byAction: Map<string, ActionIndex> | undefined;
+  /** The indexes of further catalogue actions, by profile id. */
+  private byId: Array<ActionIndex | undefined> | undefined;
+  /** The indexes of further names the catalogue does not have (profile id -1), by lower-cased name. */
+  private byName: Map<string, ActionIndex> | undefined;
 
   public constructor(doc: PolicyDocument, issues: IssueCollector) {
     this.label = doc.label;
@@ -96,33 +99,40 @@ export class CompiledPolicy {
   }
 
   /**
-   * The statements whose Action/NotAction covers `lowerAction` (e.g. `kms:decrypt`), and the candidate lists kept
-   * with them; built on first use and memoised per action.
+   * The statements whose Action/NotAction covers the action, and the candidate lists kept with them; built on first
+   * use and memoised per action.
    */
-  public actionIndex(lowerAction: string): ActionIndex {
-    if (lowerAction === this.firstAction) return this.firstIndex!;
-    let index = this.byAction?.get(lowerAction);
+  public actionIndex(action: ActionProfile): ActionIndex {
+    if (action === this.firstAction) return this.firstIndex!;
+    const id = action.id;
+    let index = id >= 0 ? this.byId?.[id] : this.byName?.get(action.lowerAction);
     if (index === undefined) {
-      // Made with room for every statement and trimmed: an empty array grown by push gets room for 17 in V8.
-      const found = new Array<CompiledStatement>(this.statements.length);
-      let count = 0;
-      for (const s of this.statements) {
-        const patterns = s.actions;
-        let hit = false;
-        // Action patterns recur across policies ("kms:*", "kms:Decrypt"), so their cached matchers serve here.
-        for (let j = 0; j < patterns.length && !hit; j++) hit = wildcardMatcher(patterns[j], true)(lowerAction);
-        if (hit !== s.notAction) found[count++] = s;
-      }
-      found.length = count;
-      index = { statements: found, candidates: [] };
+      index = this.buildIndex(action.lowerAction);
       if (this.firstAction === undefined) {
-        this.firstAction = lowerAction;
+        this.firstAction = action;
         this.firstIndex = index;
+      } else if (id >= 0) {
+        (this.byId ??= new Array<ActionIndex | undefined>(ACTION_COUNT))[id] = index;
       } else {
-        (this.byAction ??= new Map()).set(lowerAction, index);
+        (this.byName ??= new Map()).set(action.lowerAction, index);
       }
     }
     return index;
+  }
+
+  private buildIndex(lowerAction: string): ActionIndex {
+    // Made with room for every statement and trimmed: an empty array grown by push gets room for 17 in V8.
+    const found = new Array<CompiledStatement>(this.statements.length);
+    let count = 0;
+    for (const s of this.statements) {
+      const patterns = s.actions;
+      let hit = false;
+      // Action patterns recur across policies ("kms:*", "kms:Decrypt"), so their cached matchers serve here.
+      for (let j = 0; j < patterns.length && !hit; j++) hit = wildcardMatcher(patterns[j], true)(lowerAction);
+      if (hit !== s.notAction) found[count++] = s;
+    }
+    found.length = count;
+    return { statements: found, candidates: [] };
   }
 }
 

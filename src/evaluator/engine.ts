@@ -3,6 +3,7 @@
  * (an action on a resource), each decided by the cross-account gate, explicit denies, guardrails and the allow paths,
  * and explained. Assumes valid input and never throws on it.
  */
+import { ActionProfile, profileOf } from './action-profile';
 import { CompiledPolicy, CompiledStatement } from './compiled-policy';
 import { describeCondition } from './conditions/compile-condition';
 import { findGrant, retireRight } from './grants';
@@ -10,7 +11,6 @@ import { RequestContext } from './request-context';
 import { Environment, KeyModel, RequestModel } from './scenario';
 import { PrincipalReach, SearchTarget, StatementSearch, searchPolicy } from './statement-match';
 import { parseAliasArn } from '../policy/arn';
-import { actionFacts } from '../policy/catalogue';
 import { Caller } from '../policy/principal';
 
 export type Decision = 'allow' | 'explicit-deny' | 'implicit-deny';
@@ -77,7 +77,7 @@ function planChecks(env: Environment, req: RequestModel): CheckOutcome[] {
     // ReEncrypt needs kms:ReEncryptFrom on the source key and kms:ReEncryptTo on the destination (key-policy-default.md).
     return [keyCheck(env, req, 'kms:ReEncryptFrom', key!, true), keyCheck(env, req, 'kms:ReEncryptTo', req.destinationKey!, false)];
   }
-  const facts = req.facts!;
+  const facts = req.profile!.facts!;
   if (action === 'kms:RetireGrant') return [retireCheck(env, req, key!)];
   if (facts.policyType === 'iam-only') return [iamOnlyCheck(env, req, action, '*')];
   // Array literals, not push on []: V8 gives a pushed-to empty array room for 17 elements, and most requests need one.
@@ -91,6 +91,11 @@ function planChecks(env: Environment, req: RequestModel): CheckOutcome[] {
   // ReplicateKey also needs kms:CreateKey in an IAM policy in the replica Region (multi-region-keys-auth.md).
   if (action === 'kms:ReplicateKey') checks.push(iamOnlyCheck(env, req, 'kms:CreateKey', '*'));
   return checks;
+}
+
+/** The profile of an action a request needs: the request's own, looked up once, or another (ReEncryptFrom, CreateKey, ...). */
+function profileFor(req: RequestModel, action: string): ActionProfile {
+  return action === req.action ? req.profile! : profileOf(action);
 }
 
 function combineExplanations(checks: readonly CheckOutcome[], decision: Decision): string {
@@ -205,7 +210,8 @@ function keyCheck(env: Environment, req: RequestModel, action: string, key: KeyM
 
 function decideKey(env: Environment, req: RequestModel, action: string, key: KeyModel, primary: boolean): Outcome {
   const caller = env.caller.identity;
-  const facts = action === req.action ? req.facts! : actionFacts(action)!;
+  const profile = profileFor(req, action);
+  const facts = profile.facts!;
   const keyAccount = key.parsed.account;
   const crossAccount = caller.account !== undefined && caller.account !== keyAccount;
   if (crossAccount && !facts.crossAccount) {
@@ -215,7 +221,7 @@ function decideKey(env: Environment, req: RequestModel, action: string, key: Key
     const problem = keyIdProblem(req.keyId, key, crossAccount);
     if (problem) return implicit(problem);
   }
-  const keyTarget = new RequestContext(env, req, action, key, key.arn, true);
+  const keyTarget = new RequestContext(env, req, profile, key, key.arn, true);
   const iamTarget = keyTarget.withKeyPolicyView(false);
 
   const deny = findExplicitDeny(env, key, keyTarget, iamTarget);
@@ -331,7 +337,7 @@ function retireCheck(env: Environment, req: RequestModel, key: KeyModel): CheckO
   const caller = env.caller.identity;
   const grant = env.grants.find((g) => g.grantId === req.grantId);
   if (!grant) return result(implicit(`no grant with id ${req.grantId} exists on this key, so there is nothing to retire (NotFoundException)`));
-  const keyTarget = new RequestContext(env, req, action, key, key.arn, true);
+  const keyTarget = new RequestContext(env, req, profileFor(req, action), key, key.arn, true);
   const iamTarget = keyTarget.withKeyPolicyView(false);
   const deny = findExplicitDeny(env, key, keyTarget, iamTarget);
   if (deny) return result(deny);
@@ -361,7 +367,7 @@ function iamOnlyCheck(env: Environment, req: RequestModel, action: string, resou
   if (alias && alias.account !== caller.account) {
     return result(implicit(`${action} cannot be used across accounts: the alias ${resource} is in account ${alias.account} and the caller in ${caller.account}`));
   }
-  const target = new RequestContext(env, req, action, env.key, resource, false);
+  const target = new RequestContext(env, req, profileFor(req, action), env.key, resource, false);
   const deny = findExplicitDeny(env, undefined, undefined, target);
   if (deny) return result(deny);
   const guard = guardrailProblem(env, target, action);
@@ -389,7 +395,7 @@ function lockoutAllows(env: Environment, req: RequestModel, newPolicy: CompiledP
   const key: KeyModel = { ...base, policy: newPolicy };
   const lockoutEnv: Environment = { ...env, key, scps: [], rcps: [], endpoint: undefined, grants: [] };
   const lockoutReq: RequestModel = {
-    ...req, action: 'kms:PutKeyPolicy', facts: actionFacts('kms:PutKeyPolicy'), keyId: undefined, newKeyPolicy: undefined, bypassPolicyLockoutSafetyCheck: undefined,
+    ...req, action: 'kms:PutKeyPolicy', profile: profileOf('kms:PutKeyPolicy'), keyId: undefined, newKeyPolicy: undefined, bypassPolicyLockoutSafetyCheck: undefined,
   };
   if (caller.kind === 'service') return false;
   return decideKey(lockoutEnv, lockoutReq, 'kms:PutKeyPolicy', key, false).decision === 'allow';

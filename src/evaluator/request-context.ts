@@ -5,18 +5,11 @@
  * Which keys exist for which operation: kms-developer-guide conditions-kms.md and conditions-aws.md, summarised in
  * kms-semantics.md §3 and the README's scenario format.
  */
+import { ActionProfile } from './action-profile';
 import { ContextValue } from './context';
 import { Environment, KeyModel, RequestModel } from './scenario';
 import { SearchTarget } from './statement-match';
 import { parseAliasArn } from '../policy/arn';
-import {
-  ALL_KMS_ACTIONS,
-  ENCRYPTION_ALGORITHM_ACTIONS,
-  ENCRYPTION_CONTEXT_ACTIONS,
-  GRANT_IS_FOR_AWS_RESOURCE_ACTIONS,
-  REQUEST_ALIAS_ACTIONS,
-  actionFacts,
-} from '../policy/catalogue';
 import { Caller } from '../policy/principal';
 
 type Deriver = (c: RequestContext) => ContextValue | undefined;
@@ -30,42 +23,6 @@ const CALLER_TYPES: Record<string, string | undefined> = {
 };
 
 const bool = (b: boolean): string => (b ? 'true' : 'false');
-
-/** Which action-dependent keys exist for an action: computed once per action, looked up per check. */
-export interface ActionProfile {
-  readonly lowerAction: string;
-  readonly keyResource: boolean;
-  readonly encryptionContext: boolean;
-  readonly encryptionAlgorithm: boolean;
-  readonly requestAlias: boolean;
-  readonly grantIsForAwsResource: boolean;
-}
-
-const PROFILES = new Map<string, ActionProfile>();
-for (const action of ALL_KMS_ACTIONS) {
-  const lowerAction = action.toLowerCase();
-  const profile: ActionProfile = {
-    lowerAction,
-    keyResource: actionFacts(action)?.keyResource ?? false,
-    encryptionContext: ENCRYPTION_CONTEXT_ACTIONS.includes(action),
-    encryptionAlgorithm: ENCRYPTION_ALGORITHM_ACTIONS.includes(action),
-    requestAlias: REQUEST_ALIAS_ACTIONS.includes(action),
-    grantIsForAwsResource: GRANT_IS_FOR_AWS_RESOURCE_ACTIONS.includes(action),
-  };
-  PROFILES.set(action, profile);
-  PROFILES.set(lowerAction, profile);
-}
-
-function profileOf(action: string): ActionProfile {
-  return PROFILES.get(action) ?? PROFILES.get(action.toLowerCase()) ?? {
-    lowerAction: action.toLowerCase(),
-    keyResource: false,
-    encryptionContext: false,
-    encryptionAlgorithm: false,
-    requestAlias: false,
-    grantIsForAwsResource: false,
-  };
-}
 
 const DERIVED = new Map<string, Deriver>([
   ['kms:calleraccount', (c) => c.env.caller.identity.account],
@@ -174,7 +131,6 @@ function readerFor(lowerKey: string): Deriver {
 
 /** One authorization check: an action on a resource, with the request's condition keys as a policy sees them. */
 export class RequestContext implements SearchTarget {
-  public readonly profile: ActionProfile;
   /** The request's encryption context, or for CreateGrant the requested grant constraint's context. */
   public readonly encryptionContext?: Readonly<Record<string, string>>;
 
@@ -185,15 +141,14 @@ export class RequestContext implements SearchTarget {
   public constructor(
     public readonly env: Environment,
     public readonly request: RequestModel,
-    action: string,
+    /** The action checked. */
+    public readonly profile: ActionProfile,
     public readonly key: KeyModel | undefined,
     /** The key ARN, alias ARN, or `*` for actions without a resource. */
     public readonly resource: string,
     public readonly keyPolicyView: boolean,
-    profile?: ActionProfile,
   ) {
-    this.profile = profile ?? profileOf(action);
-    if (this.profile.encryptionContext) {
+    if (profile.encryptionContext) {
       this.encryptionContext = this.isCreateGrant ? request.createGrant?.constraints?.context : request.encryptionContext;
     }
   }
@@ -226,7 +181,7 @@ export class RequestContext implements SearchTarget {
   /** The same check seen from a key policy, or from IAM-side policies. */
   public withKeyPolicyView(keyPolicyView: boolean): RequestContext {
     if (keyPolicyView === this.keyPolicyView) return this;
-    return new RequestContext(this.env, this.request, this.lowerAction, this.key, this.resource, keyPolicyView, this.profile);
+    return new RequestContext(this.env, this.request, this.profile, this.key, this.resource, keyPolicyView);
   }
 
   public get(lowerKey: string): ContextValue | undefined {

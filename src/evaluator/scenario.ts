@@ -2,10 +2,11 @@
  * Reads a scenario (the evaluator's JSON input, documented in the README) into the typed model the engine uses.
  * Never throws: every problem becomes an issue naming the field, the value received and what was expected.
  */
+import { ActionProfile, catalogueProfile } from './action-profile';
 import { CompiledPolicy } from './compiled-policy';
 import { ContextValue } from './context';
 import { KeyArn, isAccountId, parseAliasArn, parseKeyArn } from '../policy/arn';
-import { ActionFacts, actionFacts, canonicalAction } from '../policy/catalogue';
+import { actionFacts } from '../policy/catalogue';
 import { hasOwn } from '../policy/has-own';
 import { IssueCollector, show } from '../policy/issues';
 import { isObject, parsePolicyDocument } from '../policy/policy-document';
@@ -82,8 +83,8 @@ export interface CreateGrantModel {
 export interface RequestModel {
   /** Canonical spelling, `kms:Decrypt`; `kms:ReEncrypt` stands for the ReEncrypt API (two checks). */
   readonly action: string;
-  /** The catalogue's facts about `action` (undefined for the `kms:ReEncrypt` API), looked up once per request. */
-  readonly facts?: ActionFacts;
+  /** The action's profile, with its catalogue facts (undefined for the `kms:ReEncrypt` API), looked up once per request. */
+  readonly profile?: ActionProfile;
   readonly keyId?: string;
   readonly encryptionContext?: Readonly<Record<string, string>>;
   readonly grantId?: string;
@@ -150,7 +151,8 @@ export function readRequest(raw: unknown, env: Environment | undefined, issues: 
       default: issues.error('invalid-field', `unknown request field \`${field}\`: expected one of ${[...REQUEST_FIELDS].join(', ')}`, { field: `request.${field}` });
     }
   }
-  const action = readAction(rawAction, issues);
+  const profile = readAction(rawAction, issues);
+  const action = profile === REENCRYPT_API ? 'kms:ReEncrypt' : profile?.canonical;
   const keyId = optionalString(rawKeyId, 'request.keyId', issues);
   const encryptionContext = rawEncryptionContext === undefined ? undefined : readStringMap(rawEncryptionContext, 'request.encryptionContext', issues);
   const grantId = optionalString(rawGrantId, 'request.grantId', issues);
@@ -169,8 +171,8 @@ export function readRequest(raw: unknown, env: Environment | undefined, issues: 
   const context = readContext(rawContext, issues);
   if (!action) return undefined;
 
-  const facts = actionFacts(action);
-  const needsKey = action === 'kms:ReEncrypt' || (facts !== undefined && facts.policyType !== 'iam-only');
+  const facts = profile === REENCRYPT_API ? undefined : profile!.facts;
+  const needsKey = facts === undefined || facts.policyType !== 'iam-only';
   if (needsKey && env && !env.key) {
     issues.error('missing-field', `${action} is an operation on a KMS key, but the scenario has no key: add "key": {"arn": ..., "policy": ...}`, { field: 'key' });
   } else if (needsKey && env?.key?.policyMissing) {
@@ -191,7 +193,7 @@ export function readRequest(raw: unknown, env: Environment | undefined, issues: 
   }
   return {
     action,
-    facts,
+    profile: profile === REENCRYPT_API ? undefined : profile,
     keyId,
     encryptionContext,
     grantId,
@@ -204,7 +206,10 @@ export function readRequest(raw: unknown, env: Environment | undefined, issues: 
   };
 }
 
-function readAction(raw: unknown, issues: IssueCollector): string | undefined {
+/** Stands for the ReEncrypt API, which is two catalogue actions (ReEncryptFrom and ReEncryptTo): see planChecks. */
+const REENCRYPT_API = 'ReEncrypt';
+
+function readAction(raw: unknown, issues: IssueCollector): ActionProfile | typeof REENCRYPT_API | undefined {
   if (raw === undefined) {
     issues.error('missing-field', 'request.action is missing: name the KMS operation, e.g. "kms:Decrypt"', { field: 'request.action' });
     return undefined;
@@ -214,12 +219,12 @@ function readAction(raw: unknown, issues: IssueCollector): string | undefined {
     return undefined;
   }
   // Only a 13-character name can lower-case to kms:reencrypt: skip the lower-casing for every other action.
-  if (raw.length === 13 && raw.toLowerCase() === 'kms:reencrypt') return 'kms:ReEncrypt';
-  const canonical = canonicalAction(raw);
-  if (!canonical) {
+  if (raw.length === 13 && raw.toLowerCase() === 'kms:reencrypt') return REENCRYPT_API;
+  const profile = catalogueProfile(raw);
+  if (!profile) {
     issues.error('unknown-action', `request.action \`${raw}\` is not a KMS action: expected one of the operations in the KMS permissions reference, e.g. "kms:Decrypt"`, { field: 'request.action' });
   }
-  return canonical;
+  return profile;
 }
 
 function readKey(raw: unknown, field: string, issues: IssueCollector): KeyModel | undefined {

@@ -2,6 +2,7 @@
  * Does a statement apply to a request? Principal/NotPrincipal, Action (already indexed by the compiled policy),
  * Resource/NotResource and Condition, per IAM User Guide reference_policies_elements_*.md and kms-semantics.md §3.
  */
+import { ActionProfile } from './action-profile';
 import { CompiledPolicy, CompiledStatement, firstFailingCondition, matchesResource } from './compiled-policy';
 import { Caller, PrincipalEntry, matchPrincipalEntry } from '../policy/principal';
 import { CompiledCondition } from './conditions/compile-condition';
@@ -73,7 +74,7 @@ const NOTHING: StatementSearch = Object.freeze({ reach: PrincipalReach.NONE });
 
 /** What a search is about: an action on a resource by a caller, and the request context that conditions read. */
 export interface SearchTarget extends ConditionContext {
-  readonly lowerAction: string;
+  readonly profile: ActionProfile;
   readonly resource: string;
   readonly caller: Caller;
   readonly hasBoundary: boolean;
@@ -104,7 +105,7 @@ interface Candidates {
  * compiled scenario then only tests conditions per request.
  */
 function candidatesFor(policy: CompiledPolicy, t: SearchTarget): Candidates {
-  const index = policy.actionIndex(t.lowerAction);
+  const index = policy.actionIndex(t.profile);
   const list = index.candidates as Candidates[];
   for (let i = 0; i < list.length; i++) {
     const c = list[i];
