@@ -3,6 +3,7 @@
  * so a decision only looks at statements that can apply to its action.
  */
 import { ACTION_COUNT, ActionProfile } from './action-profile';
+import { ActionPattern } from '../policy/action-pattern';
 import { IssueCollector } from '../policy/issues';
 import { PolicyDocument, PolicyStatement } from '../policy/policy-document';
 import { PolicyKind } from '../policy/policy-kind';
@@ -19,8 +20,8 @@ export interface CompiledStatement extends ResourceMatcher {
   /** The statement as parsed: label, effect, Principal/NotPrincipal (undefined when absent), elements as written. */
   readonly source: PolicyStatement;
   readonly isAllow: boolean;
-  /** Action or NotAction patterns as written (`notAction` tells which), matched when the policy is indexed. */
-  readonly actions: readonly string[];
+  /** Action or NotAction patterns (`notAction` tells which), matched when the policy is indexed. */
+  readonly actions: readonly ActionPattern[];
   readonly notAction: boolean;
   readonly conditions: readonly CompiledCondition[];
   /** `Sid "X" of the key policy`, as explanations name the statement; made by the engine on first use. */
@@ -88,8 +89,8 @@ export class CompiledPolicy {
       return {
         source: s,
         isAllow: s.effect === 'Allow',
-        actions: s.action ?? s.notAction ?? NO_PATTERNS,
-        notAction: s.action === undefined,
+        actions: s.actionPatterns,
+        notAction: s.actionNegated,
         resourceNegated: s.resource === undefined && s.notResource !== undefined,
         resourceDynamic: dynamic,
         resourcePatterns: patterns,
@@ -107,7 +108,7 @@ export class CompiledPolicy {
     const id = action.id;
     let index = id >= 0 ? this.byId?.[id] : this.byName?.get(action.lowerAction);
     if (index === undefined) {
-      index = this.buildIndex(action.lowerAction);
+      index = this.buildIndex(action);
       if (this.firstAction === undefined) {
         this.firstAction = action;
         this.firstIndex = index;
@@ -120,15 +121,18 @@ export class CompiledPolicy {
     return index;
   }
 
-  private buildIndex(lowerAction: string): ActionIndex {
+  private buildIndex(action: ActionProfile): ActionIndex {
+    const id = action.id;
     // Made with room for every statement and trimmed: an empty array grown by push gets room for 17 in V8.
     const found = new Array<CompiledStatement>(this.statements.length);
     let count = 0;
     for (const s of this.statements) {
       const patterns = s.actions;
       let hit = false;
-      // Action patterns recur across policies ("kms:*", "kms:Decrypt"), so their cached matchers serve here.
-      for (let j = 0; j < patterns.length && !hit; j++) hit = wildcardMatcher(patterns[j], true)(lowerAction);
+      for (let j = 0; j < patterns.length && !hit; j++) {
+        // A catalogue action: the pattern knows whether it covers it. Any other name (id -1) is matched as text.
+        hit = id >= 0 ? patterns[j].covers[id] === 1 : wildcardMatcher(patterns[j].text, true)(action.lowerAction);
+      }
       if (hit !== s.notAction) found[count++] = s;
     }
     found.length = count;

@@ -5,12 +5,11 @@
  * Grammar: IAM User Guide reference_policies_elements_*.md and reference_policies_grammar; key-policy specifics from
  * kms-developer-guide key-policy-overview.md (Version, required Principal, Resource "*" = this key).
  */
-import { actionFacts, isCatalogueSpelling } from './catalogue';
+import { ActionPattern, actionPattern } from './action-pattern';
 import { hasOwn } from './has-own';
 import { IssueCollector, IssueLocation, show } from './issues';
 import { PolicyKind, hasPrincipalElement } from './policy-kind';
 import { PrincipalEntry, isServicePrincipal, parseAwsPrincipal } from './principal';
-import { hasWildcard } from './wildcard';
 
 export type Effect = 'Allow' | 'Deny';
 
@@ -27,6 +26,10 @@ export interface PolicyStatement {
   readonly notPrincipal?: readonly PrincipalEntry[];
   readonly action?: readonly string[];
   readonly notAction?: readonly string[];
+  /** The Action or NotAction element (whichever the statement has), read into patterns. */
+  readonly actionPatterns: readonly ActionPattern[];
+  /** The statement has NotAction: `actionPatterns` are the actions it does not cover. */
+  readonly actionNegated: boolean;
   readonly resource?: readonly string[];
   readonly notResource?: readonly string[];
   /** The raw Condition element; compiled by the evaluator. */
@@ -123,8 +126,8 @@ class ParsedStatement implements PolicyStatement {
     public readonly effect: Effect,
     public readonly principal: readonly PrincipalEntry[] | undefined,
     public readonly notPrincipal: readonly PrincipalEntry[] | undefined,
-    public readonly action: readonly string[] | undefined,
-    public readonly notAction: readonly string[] | undefined,
+    public readonly actionPatterns: readonly ActionPattern[],
+    public readonly actionNegated: boolean,
     public readonly resource: readonly string[] | undefined,
     public readonly notResource: readonly string[] | undefined,
     public readonly condition: unknown,
@@ -132,6 +135,14 @@ class ParsedStatement implements PolicyStatement {
 
   public get label(): string {
     return this.where.statement;
+  }
+
+  public get action(): readonly string[] | undefined {
+    return this.actionNegated ? undefined : this.actionPatterns.map((p) => p.text);
+  }
+
+  public get notAction(): readonly string[] | undefined {
+    return this.actionNegated ? this.actionPatterns.map((p) => p.text) : undefined;
   }
 }
 
@@ -229,8 +240,9 @@ function parseStatement(raw: unknown, index: number, kind: PolicyKind, label: st
     effect as Effect,
     principal,
     notPrincipal,
-    action,
-    notAction,
+    // Exactly one of the two is set: a statement with both or neither has an error and was left out above.
+    (action ?? notAction)!,
+    action === undefined,
     // SCPs may omit Resource (it then means "*", IAM UG reference_policies_scps_syntax).
     resource ?? (notResource === undefined && kind === 'scp' ? STAR : undefined),
     notResource,
@@ -252,25 +264,30 @@ function parseStrings(raw: unknown, field: string, where: IssueLocation, issues:
   return list as string[];
 }
 
-function parseActions(raw: unknown, field: string, where: IssueLocation, issues: IssueCollector): readonly string[] | undefined {
+/** Checks each action text; returns the element's patterns, or undefined when the element is not a list of strings. */
+function parseActions(raw: unknown, field: string, where: IssueLocation, issues: IssueCollector): readonly ActionPattern[] | undefined {
   const list = parseStrings(raw, field, where, issues);
   if (!list) return undefined;
-  for (const action of list) {
-    // "*" and the catalogue's own spellings ("kms:Decrypt", most actions) are valid as they are: one look-up.
-    if (action === '*' || isCatalogueSpelling(action)) continue;
-    const colon = action.indexOf(':');
-    if (colon <= 0) {
-      issues.error('invalid-field', `${field} \`${action}\` is not an action: expected "service:Operation", e.g. "kms:Decrypt"`, where, field);
-    } else if (isKmsPrefix(action, colon) && !hasWildcard(action) && actionFacts(action) === undefined) {
-      issues.warning('unknown-action', `${field} \`${action}\` is not a KMS action, so it matches nothing: check the spelling against the KMS permissions reference`, where, field);
-    }
+  // Usually one action, whose pattern carries a shared one-element list: no list is made per statement then.
+  if (list.length === 1) {
+    const pattern = actionPattern(list[0]);
+    if (pattern.problem !== undefined) reportActionProblem(pattern, field, where, issues);
+    return pattern.alone;
   }
-  return list;
+  const patterns = new Array<ActionPattern>(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const pattern = patterns[i] = actionPattern(list[i]);
+    if (pattern.problem !== undefined) reportActionProblem(pattern, field, where, issues);
+  }
+  return patterns;
 }
 
-/** Whether the service prefix (the text before `colon`) is `kms` in any case; the usual spelling needs no lower-casing. */
-function isKmsPrefix(action: string, colon: number): boolean {
-  return colon === 3 && (action.startsWith('kms') || action.slice(0, 3).toLowerCase() === 'kms');
+function reportActionProblem(pattern: ActionPattern, field: string, where: IssueLocation, issues: IssueCollector): void {
+  if (pattern.problem === 'not-an-action') {
+    issues.error('invalid-field', `${field} \`${pattern.text}\` is not an action: expected "service:Operation", e.g. "kms:Decrypt"`, where, field);
+  } else {
+    issues.warning('unknown-action', `${field} \`${pattern.text}\` is not a KMS action, so it matches nothing: check the spelling against the KMS permissions reference`, where, field);
+  }
 }
 
 function parsePrincipalElement(raw: unknown, field: string, where: IssueLocation, issues: IssueCollector): PrincipalEntry[] | undefined {

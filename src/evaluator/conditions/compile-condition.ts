@@ -83,7 +83,7 @@ export function compileConditionBlock(
 
 /** A one-line human description, e.g. `StringEquals kms:CallerAccount in ["111122223333"]`, for explanations. */
 export function describeCondition(c: CompiledCondition): string {
-  return `${c.operator} ${c.key} in ${JSON.stringify(c.values)}`;
+  return c.description ??= `${c.operator} ${c.key} in ${JSON.stringify(c.values)}`;
 }
 
 const OVERLY_PERMISSIVE_PREFIXES = ['kms:encryptioncontext:', 'aws:requesttag/'];

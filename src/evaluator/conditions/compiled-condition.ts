@@ -27,11 +27,15 @@ export interface CompiledCondition {
   readonly key: string;
   /** As written, stringified. */
   readonly values: readonly string[];
+  /** The one-line description explanations quote; made on first use by describeCondition (a pure memo: cached conditions are shared). */
+  description?: string;
   test(ctx: ConditionContext): boolean;
 }
 
 /** Every operator except Null. */
 export class ValueCondition implements CompiledCondition {
+  public description: string | undefined = undefined;
+
   public constructor(
     public readonly operator: string,
     public readonly key: string,
@@ -66,6 +70,8 @@ export class ValueCondition implements CompiledCondition {
 
 /** The Null operator: tests only whether the key is present (an empty list counts as absent). */
 export class NullCondition implements CompiledCondition {
+  public description: string | undefined = undefined;
+
   public constructor(
     public readonly operator: string,
     public readonly key: string,
