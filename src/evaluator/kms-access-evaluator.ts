@@ -72,6 +72,8 @@ export interface EvaluationResult {
   readonly warnings: EvaluationIssue[];
 }
 
+const NO_ISSUES: Issue[] = [];
+
 /**
  * A scenario's key, caller, policies, endpoint and grants, compiled once so that many requests can be decided
  * quickly against them.
@@ -98,8 +100,9 @@ export class CompiledScenario {
   private constructor(env: Environment | undefined, issues: Issue[], defaultRequest: unknown, name: string | undefined) {
     this._env = env;
     this._issues = issues;
-    this._hasErrors = issues.some((i) => i.severity === 'error');
-    this._warnings = issues.filter((i) => i.severity === 'warning');
+    // Most scenarios compile without any issue: they share one empty list of warnings (results copy it).
+    this._hasErrors = issues.length > 0 && issues.some((i) => i.severity === 'error');
+    this._warnings = issues.length === 0 ? NO_ISSUES : issues.filter((i) => i.severity === 'warning');
     this._defaultRequest = defaultRequest;
     this._name = name;
   }

@@ -328,8 +328,10 @@ function readEndpoint(raw: unknown, issues: IssueCollector): EndpointModel | und
   return { id: raw.id, vpcId, policy };
 }
 
+const NO_GRANTS: GrantModel[] = [];
+
 function readGrants(raw: unknown, key: KeyModel | undefined, issues: IssueCollector): GrantModel[] {
-  if (raw === undefined) return [];
+  if (raw === undefined) return NO_GRANTS;
   if (!Array.isArray(raw)) {
     issues.error('invalid-field', `grants must be an array of grants, got ${show(raw)}`, { field: 'grants' });
     return [];
@@ -454,8 +456,11 @@ function readContext(raw: unknown, issues: IssueCollector): ReadonlyMap<string, 
   return map;
 }
 
+/** No policies of a kind: one shared list (never modified) rather than a new empty one per scenario. */
+const NO_POLICIES: CompiledPolicy[] = [];
+
 function readPolicyList(raw: unknown, field: string, kind: PolicyKind, label: string, issues: IssueCollector): CompiledPolicy[] {
-  if (raw === undefined) return [];
+  if (raw === undefined) return NO_POLICIES;
   if (!Array.isArray(raw)) {
     issues.error('invalid-field', `${field} must be an array of policy documents, got ${show(raw)}`, { field });
     return [];

@@ -2,6 +2,8 @@
  * Amazon Resource Names: `arn:partition:service:region:account:resource`.
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
  */
+import { BoundedCache } from './bounded-cache';
+
 export interface Arn {
   readonly partition: string;
   readonly service: string;
@@ -50,14 +52,26 @@ export interface KeyArn extends Arn {
   readonly keyId: string;
 }
 
+/** Key ARNs by text: scenarios and policies name the same keys again and again. Parsed ARNs are immutable. */
+const keyArnCache = new BoundedCache<KeyArn | null>(61);
+
 /** Parses a KMS key ARN (`arn:aws:kms:us-east-1:111122223333:key/<id>`); undefined for anything else, aliases included. */
 export function parseKeyArn(text: string): KeyArn | undefined {
+  let parsed = keyArnCache.get(text);
+  if (parsed === undefined) {
+    parsed = readKeyArn(text) ?? null;
+    keyArnCache.set(text, parsed);
+  }
+  return parsed ?? undefined;
+}
+
+function readKeyArn(text: string): KeyArn | undefined {
   const arn = parseArn(text);
   if (!arn || arn.service !== 'kms' || !isAccountId(arn.account) || arn.region === '') return undefined;
   if (!arn.resource.startsWith('key/') || arn.resource.length <= 4) return undefined;
   // Written out rather than spread: a spread plus an added property is far slower in V8 and loads the GC.
   const { partition, service, region, account, resource } = arn;
-  return { partition, service, region, account, resource, keyId: resource.slice(4) };
+  return Object.freeze({ partition, service, region, account, resource, keyId: resource.slice(4) });
 }
 
 /** Parses a KMS alias ARN (`arn:aws:kms:us-east-1:111122223333:alias/name`). */
