@@ -10,6 +10,7 @@ import { PolicyKind } from '../policy/policy-kind';
 import { matchesWildcard, wildcardMatcher } from '../policy/wildcard';
 import { CompiledCondition, compileConditionBlock } from './conditions/compile-condition';
 import { ConditionContext } from './context';
+import { appendShort } from './short-list';
 import { TemplateString, parseTemplate } from './variables';
 
 /**
@@ -50,6 +51,7 @@ export interface ActionIndex {
 
 const NO_PATTERNS: readonly string[] = [];
 const NO_CONDITIONS: readonly CompiledCondition[] = [];
+const NO_STATEMENTS: readonly CompiledStatement[] = [];
 
 export class CompiledPolicy {
   public readonly label: string;
@@ -123,9 +125,7 @@ export class CompiledPolicy {
 
   private buildIndex(action: ActionProfile): ActionIndex {
     const id = action.id;
-    // Made with room for every statement and trimmed: an empty array grown by push gets room for 17 in V8.
-    const found = new Array<CompiledStatement>(this.statements.length);
-    let count = 0;
+    let found: CompiledStatement[] | undefined;
     for (const s of this.statements) {
       const patterns = s.actions;
       let hit = false;
@@ -133,10 +133,9 @@ export class CompiledPolicy {
         // A catalogue action: the pattern knows whether it covers it. Any other name (id -1) is matched as text.
         hit = id >= 0 ? patterns[j].covers[id] === 1 : wildcardMatcher(patterns[j].text, true)(action.lowerAction);
       }
-      if (hit !== s.notAction) found[count++] = s;
+      if (hit !== s.notAction) found = appendShort(found, s);
     }
-    found.length = count;
-    return { statements: found, candidates: [] };
+    return { statements: found ?? NO_STATEMENTS, candidates: [] };
   }
 }
 

@@ -3,6 +3,7 @@
  * Resource/NotResource and Condition, per IAM User Guide reference_policies_elements_*.md and kms-semantics.md §3.
  */
 import { ActionProfile } from './action-profile';
+import { appendShort } from './short-list';
 import { CompiledPolicy, CompiledStatement, firstFailingCondition, matchesResource } from './compiled-policy';
 import { Caller, PrincipalEntry, matchPrincipalEntry } from '../policy/principal';
 import { CompiledCondition } from './conditions/compile-condition';
@@ -111,13 +112,9 @@ function candidatesFor(policy: CompiledPolicy, t: SearchTarget): Candidates {
     const c = list[i];
     if (c.caller === t.caller && c.resource === t.resource && c.hasBoundary === t.hasBoundary) return c;
   }
-  // Lists made with room for every statement of the action and trimmed at the end: V8 gives an empty array grown by
-  // push room for 17 elements, and these lists are made for every policy a raw scenario evaluates.
   const statements = index.statements;
   let allows: Candidate[] | undefined;
   let denies: Candidate[] | undefined;
-  let allowCount = 0;
-  let denyCount = 0;
   for (const s of statements) {
     const { principal, notPrincipal } = s.source;
     let reach: PrincipalReach;
@@ -129,17 +126,16 @@ function candidatesFor(policy: CompiledPolicy, t: SearchTarget): Candidates {
     if (!dynamicResource && !matchesResource(s, t.resource, t)) continue;
     const candidate: Candidate = { statement: s, reach, dynamicResource };
     if (!s.isAllow) {
-      (denies ??= new Array<Candidate>(statements.length))[denyCount++] = candidate;
+      denies = appendShort(denies, candidate);
       continue;
     }
-    allows ??= new Array<Candidate>(statements.length);
+    allows = appendShort(allows, candidate);
     // Keep allows strongest reach first, in statement order within a reach (what a stable sort would give).
-    let at = allowCount++;
-    for (; at > 0 && allows[at - 1].reach < reach; at--) allows[at] = allows[at - 1];
-    allows[at] = candidate;
+    for (let at = allows.length - 1; at > 0 && allows[at - 1].reach < reach; at--) {
+      allows[at] = allows[at - 1];
+      allows[at - 1] = candidate;
+    }
   }
-  if (allows) allows.length = allowCount;
-  if (denies) denies.length = denyCount;
   // Most lists are empty (deny lists above all): share one empty list.
   const entry: Candidates = {
     caller: t.caller, resource: t.resource, hasBoundary: t.hasBoundary, allows: allows ?? NO_CANDIDATES, denies: denies ?? NO_CANDIDATES,
