@@ -3,11 +3,11 @@
  * Resource/NotResource and Condition, per IAM User Guide reference_policies_elements_*.md and kms-semantics.md §3.
  */
 import { ActionProfile } from './action-profile';
-import { appendShort } from './short-list';
 import { CompiledPolicy, CompiledStatement, firstFailingCondition, matchesResource } from './compiled-policy';
 import { Caller, PrincipalEntry, matchPrincipalEntry } from '../policy/principal';
 import { CompiledCondition } from './conditions/compile-condition';
 import { ConditionContext } from './context';
+import { appendShort } from './short-list';
 
 /**
  * How a statement's Principal element reaches the caller, strongest last:
