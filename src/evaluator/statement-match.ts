@@ -61,15 +61,18 @@ function notPrincipalReach(entries: readonly PrincipalEntry[], t: SearchTarget):
 /** The result of looking for applicable statements of one effect in one policy. */
 export interface StatementSearch {
   /** The first applicable statement with the strongest principal reach. */
-  statement?: CompiledStatement;
-  reach: PrincipalReach;
+  readonly statement?: CompiledStatement;
+  readonly reach: PrincipalReach;
   /**
    * The first statement that applies in every respect but a condition, and that condition: for explanations. Allow
    * searches only.
    */
-  nearMiss?: CompiledStatement;
-  failedCondition?: CompiledCondition;
+  readonly nearMiss?: CompiledStatement;
+  readonly failedCondition?: CompiledCondition;
 }
+
+/** A search result being filled in: made by searchPolicy for one search, never shared. */
+type SearchInProgress = { -readonly [K in keyof StatementSearch]: StatementSearch[K] };
 
 const NOTHING: StatementSearch = Object.freeze({ reach: PrincipalReach.NONE });
 
@@ -161,7 +164,7 @@ export function searchPolicy(policy: CompiledPolicy, allow: boolean, t: SearchTa
   const candidates = candidatesFor(policy, t);
   const list = allow ? candidates.allows : candidates.denies;
   // Most searches find nothing (deny searches above all): allocate a result only when there is something to say.
-  let result: StatementSearch = NOTHING;
+  let result: SearchInProgress | undefined;
   for (let i = 0; i < list.length; i++) {
     const candidate = list[i];
     const { statement: s, reach, dynamicResource } = candidate;
@@ -170,17 +173,18 @@ export function searchPolicy(policy: CompiledPolicy, allow: boolean, t: SearchTa
     if (failed >= 0) {
       // Near misses explain implicit denies, so only allow searches record them.
       if (!allow) continue;
-      if (result === NOTHING) result = { reach: PrincipalReach.NONE };
+      result ??= { reach: PrincipalReach.NONE };
       if (!result.nearMiss) {
         result.nearMiss = s;
         result.failedCondition = s.conditions[failed];
       }
       continue;
     }
-    if (result === NOTHING) return candidate.found ??= Object.freeze({ statement: s, reach });
+    // Shared by every search this candidate answers: readonly by type (freezing it costs a runtime call per result).
+    if (result === undefined) return candidate.found ??= { statement: s, reach };
     result.statement = s;
     result.reach = reach;
     return result;
   }
-  return result;
+  return result ?? NOTHING;
 }
