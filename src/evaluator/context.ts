@@ -6,8 +6,19 @@
  */
 export type ContextValue = string | readonly string[];
 
+/**
+ * A condition key as a compiled condition or policy variable names it. `reader` is a slot the request context fills on
+ * first read with how it reads this key, so later reads skip looking the name up: a pure memo, as compiled conditions
+ * (and their keys) are shared by every policy that holds them.
+ */
+export class ConditionKey {
+  public reader: unknown = undefined;
+
+  public constructor(public readonly lower: string) {}
+}
+
 export interface ConditionContext {
-  get(lowerKey: string): ContextValue | undefined;
+  get(key: ConditionKey): ContextValue | undefined;
 }
 
 /** A context over a plain map, for tests and for callers that already hold every value. */
@@ -18,7 +29,7 @@ export class MapContext implements ConditionContext {
     for (const [k, v] of Object.entries(entries)) this.values.set(k.toLowerCase(), v);
   }
 
-  public get(lowerKey: string): ContextValue | undefined {
-    return this.values.get(lowerKey);
+  public get(key: ConditionKey): ContextValue | undefined {
+    return this.values.get(key.lower);
   }
 }

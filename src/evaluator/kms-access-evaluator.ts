@@ -80,14 +80,14 @@ const NO_ISSUES: Issue[] = [];
  */
 export class CompiledScenario {
   /** @internal */
-  public static _create(env: Environment | undefined, issues: Issue[], defaultRequest: unknown, name: string | undefined): CompiledScenario {
+  public static _create(env: Environment | undefined, issues: readonly Issue[], defaultRequest: unknown, name: string | undefined): CompiledScenario {
     return new CompiledScenario(env, issues, defaultRequest, name);
   }
 
   /** @internal */
   public readonly _env?: Environment;
   /** @internal */
-  public readonly _issues: Issue[];
+  public readonly _issues: readonly Issue[];
   /** @internal */
   public readonly _hasErrors: boolean;
   /** @internal */
@@ -97,7 +97,7 @@ export class CompiledScenario {
   /** @internal */
   public readonly _name?: string;
 
-  private constructor(env: Environment | undefined, issues: Issue[], defaultRequest: unknown, name: string | undefined) {
+  private constructor(env: Environment | undefined, issues: readonly Issue[], defaultRequest: unknown, name: string | undefined) {
     this._env = env;
     this._issues = issues;
     // Most scenarios compile without any issue: they share one empty list of warnings (results copy it).
@@ -164,7 +164,7 @@ export class KmsAccessEvaluator {
   private constructor() {}
 }
 
-function toResult(name: string | undefined, a: Authorization, compileWarnings: Issue[], requestIssues: Issue[]): EvaluationResult {
+function toResult(name: string | undefined, a: Authorization, compileWarnings: Issue[], requestIssues: readonly Issue[]): EvaluationResult {
   const result: { -readonly [K in keyof EvaluationResult]: EvaluationResult[K] } = {
     decision: a.decision as KmsDecision,
     explanation: a.explanation,
@@ -178,7 +178,7 @@ function toResult(name: string | undefined, a: Authorization, compileWarnings: I
   return result;
 }
 
-function invalid(name: string | undefined, issues: Issue[]): EvaluationResult {
+function invalid(name: string | undefined, issues: readonly Issue[]): EvaluationResult {
   const errors = issues.filter((i) => i.severity === 'error');
   const first = errors[0];
   const whereText = first ? [first.policy, first.statement, first.field].filter((x) => x !== undefined).join(', ') : '';

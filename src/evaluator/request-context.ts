@@ -6,7 +6,7 @@
  * kms-semantics.md §3 and the README's scenario format.
  */
 import { ActionProfile } from './action-profile';
-import { ContextValue } from './context';
+import { ConditionKey, ContextValue } from './context';
 import { Environment, KeyModel, RequestModel } from './scenario';
 import { SearchTarget } from './statement-match';
 import { parseAliasArn } from '../policy/arn';
@@ -184,13 +184,14 @@ export class RequestContext implements SearchTarget {
     return new RequestContext(this.env, this.request, this.profile, this.key, this.resource, keyPolicyView);
   }
 
-  public get(lowerKey: string): ContextValue | undefined {
+  public get(key: ConditionKey): ContextValue | undefined {
     const overrides = this.request.context;
     if (overrides.size > 0) {
-      const override = overrides.get(lowerKey);
+      const override = overrides.get(key.lower);
       if (override !== undefined) return override;
     }
-    return readerFor(lowerKey)(this);
+    // The reader is the same for a name whatever the request: remembered on the key, it is looked up once.
+    return ((key.reader ??= readerFor(key.lower)) as Deriver)(this);
   }
 
   /**

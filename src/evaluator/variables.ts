@@ -4,7 +4,7 @@
  * Source: IAM User Guide, reference_policies_variables.md. A template is parsed once, when the policy is compiled, into
  * text segments and variable references; rendering at request time only concatenates.
  */
-import { ConditionContext } from './context';
+import { ConditionContext, ConditionKey } from './context';
 import { isMultiValuedKey } from '../policy/catalogue';
 import { IssueCollector, IssueLocation, show } from '../policy/issues';
 import { LITERAL_QUESTION, LITERAL_STAR } from '../policy/wildcard';
@@ -43,7 +43,7 @@ interface TextSegment {
 
 interface VariableSegment {
   readonly kind: 'variable';
-  readonly lowerKey: string;
+  readonly key: ConditionKey;
   /** The default value (`${key, 'default'}`), already escaped for pattern use in `fallbackPattern`. */
   readonly fallback: string | undefined;
   readonly fallbackPattern: string | undefined;
@@ -65,7 +65,7 @@ class Template implements TemplateString {
         out += forPattern ? segment.pattern : segment.plain;
         continue;
       }
-      const value = ctx.get(segment.lowerKey);
+      const value = ctx.get(segment.key);
       if (typeof value === 'string') {
         out += forPattern ? literal(value) : value;
       } else if (value === undefined && segment.fallback !== undefined) {
@@ -154,7 +154,7 @@ export function parseTemplate(raw: string, where: IssueLocation, issues: IssueCo
     }
     segments.push({
       kind: 'variable',
-      lowerKey,
+      key: new ConditionKey(lowerKey),
       fallback: parsed.fallback,
       fallbackPattern: parsed.fallback === undefined ? undefined : literal(parsed.fallback),
     });

@@ -30,8 +30,14 @@ export interface IssueLocation {
 
 /** Collects issues while a piece of input is read; the reader never throws on bad input. */
 export class IssueCollector {
-  public readonly issues: Issue[] = [];
+  /** Made by the first issue: most input has none, and a collector is made for every request evaluated. */
+  private list: Issue[] | undefined = undefined;
   private errors = 0;
+
+  /** The issues collected so far, in order. */
+  public get issues(): readonly Issue[] {
+    return this.list ?? NO_ISSUES;
+  }
 
   /**
    * @param field when given, replaces `where.field`: a reader keeps one location per policy or statement and names
@@ -39,12 +45,12 @@ export class IssueCollector {
    */
   public error(code: string, message: string, where: IssueLocation = NOWHERE, field?: string): void {
     this.errors++;
-    this.issues.push(makeIssue(code, 'error', message, where, field));
+    (this.list ??= []).push(makeIssue(code, 'error', message, where, field));
   }
 
   /** @param field as for {@link error} */
   public warning(code: string, message: string, where: IssueLocation = NOWHERE, field?: string): void {
-    this.issues.push(makeIssue(code, 'warning', message, where, field));
+    (this.list ??= []).push(makeIssue(code, 'warning', message, where, field));
   }
 
   public get hasErrors(): boolean {
@@ -58,6 +64,7 @@ export class IssueCollector {
 }
 
 const NOWHERE: IssueLocation = {};
+const NO_ISSUES: readonly Issue[] = Object.freeze([]);
 
 /** Renders a value for an error message: short, JSON, never throws (cycles, BigInt). */
 export function show(value: unknown): string {

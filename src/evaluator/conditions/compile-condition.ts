@@ -11,6 +11,7 @@ import { conditionKeyFacts } from '../../policy/catalogue';
 import { hasOwn } from '../../policy/has-own';
 import { IssueCollector, IssueLocation, show } from '../../policy/issues';
 import { PolicyKind } from '../../policy/policy-kind';
+import { ConditionKey } from '../context';
 import { parseTemplate } from '../variables';
 import { CompiledCondition, NullCondition, ValueCondition } from './compiled-condition';
 import { cacheCondition, cachedCondition } from './condition-cache';
@@ -240,14 +241,15 @@ function compileValues(
 
   if (definition.kind === 'existence') {
     const expectation = definition.compile(policyValues, reject);
-    return rejected ? undefined : new NullCondition(operator, key, values, lowerKey, expectation.matchAbsent, expectation.matchPresent);
+    if (rejected) return undefined;
+    return new NullCondition(operator, key, values, new ConditionKey(lowerKey), expectation.matchAbsent, expectation.matchPresent);
   }
   const matcher = definition.compile(policyValues, reject, warn);
   if (rejected) return undefined;
   const negated = definition.negated;
   const requireAll = setOperator === undefined ? negated : setOperator === 'ForAllValues';
   const whenAbsent = ifExists || (setOperator === undefined ? negated : setOperator === 'ForAllValues');
-  return new ValueCondition(operator, key, values, lowerKey, matcher, negated, requireAll, whenAbsent);
+  return new ValueCondition(operator, key, values, new ConditionKey(lowerKey), matcher, negated, requireAll, whenAbsent);
 }
 
 /**

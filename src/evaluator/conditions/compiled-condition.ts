@@ -17,7 +17,7 @@
  *   [choice] An empty list is "a null data set" (multi-value page) and behaves exactly like an absent key, for
  *   IfExists too.
  */
-import { ConditionContext } from '../context';
+import { ConditionContext, ConditionKey } from '../context';
 import { ValueMatcher } from './types';
 
 export interface CompiledCondition {
@@ -40,7 +40,7 @@ export class ValueCondition implements CompiledCondition {
     public readonly operator: string,
     public readonly key: string,
     public readonly values: readonly string[],
-    private readonly lowerKey: string,
+    private readonly contextKey: ConditionKey,
     private readonly matcher: ValueMatcher,
     private readonly negated: boolean,
     /** For a list of request values: every element must pass (ForAllValues, or a negated operator without set operator). */
@@ -50,7 +50,7 @@ export class ValueCondition implements CompiledCondition {
   ) {}
 
   public test(ctx: ConditionContext): boolean {
-    const v = ctx.get(this.lowerKey);
+    const v = ctx.get(this.contextKey);
     if (v === undefined) return this.whenAbsent;
     if (typeof v === 'string') return this.matcher.anyMatch(v, ctx) !== this.negated;
     if (v.length === 0) return this.whenAbsent;
@@ -76,13 +76,13 @@ export class NullCondition implements CompiledCondition {
     public readonly operator: string,
     public readonly key: string,
     public readonly values: readonly string[],
-    private readonly lowerKey: string,
+    private readonly contextKey: ConditionKey,
     private readonly matchAbsent: boolean,
     private readonly matchPresent: boolean,
   ) {}
 
   public test(ctx: ConditionContext): boolean {
-    const v = ctx.get(this.lowerKey);
+    const v = ctx.get(this.contextKey);
     const absent = v === undefined || (typeof v !== 'string' && v.length === 0);
     return absent ? this.matchAbsent : this.matchPresent;
   }
