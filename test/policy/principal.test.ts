@@ -12,7 +12,12 @@ describe('parseCaller', () => {
     expect(parseCaller(arn)).toMatchObject(expected);
   });
 
-  test.each(['arn:aws:iam::111122223333:group/admins', 'arn:aws:s3:::bucket', 'alice', 'arn:aws:iam::1111:user/x', 'arn:aws:sts::111122223333:assumed-role/app'])(
+  test.each([
+    'arn:aws:iam::111122223333:group/admins', 'arn:aws:s3:::bucket', 'alice', 'arn:aws:iam::1111:user/x', 'arn:aws:sts::111122223333:assumed-role/app',
+    // A session ARN has exactly a role name and a session name, both non-empty.
+    'arn:aws:sts::111122223333:assumed-role//s1', 'arn:aws:sts::111122223333:assumed-role/app/', 'arn:aws:sts::111122223333:assumed-role/app/s1/x',
+    'arn:aws:sts::111122223333:assumed-role/', 'arn:aws:sts::111122223333:assumed-rolex/app/s1',
+  ])(
     'rejects %s', (arn) => {
       expect(parseCaller(arn)).toBeUndefined();
     });
