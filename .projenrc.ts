@@ -75,6 +75,13 @@ project.addTask('bench', {
   env: { TS_NODE_PROJECT: 'test/tsconfig.json' },
 });
 
+project.addTask('bench:compare', {
+  description: 'Compare the evaluator of the work tree with that of a commit (argument, default HEAD), in paired rounds',
+  exec: 'node -r ts-node/register/transpile-only bench/compare.ts',
+  env: { TS_NODE_PROJECT: 'test/tsconfig.json' },
+  receiveArgs: true,
+});
+
 project.addTask('catalogue', {
   description: 'Regenerate src/policy/catalogue-data.ts from the reference kms-actions.json (path as argument)',
   exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/generate-catalogue.ts',
