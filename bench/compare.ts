@@ -1,6 +1,6 @@
 /**
  * Compares the evaluator of the work tree with the evaluator of another commit, in one process, on the same inputs
- * (run on demand: `npx projen bench:compare -- REF`, REF defaulting to HEAD). Prints, for raw scenarios and for
+ * (run on demand: `npx projen bench:compare REF`, REF defaulting to HEAD). Prints, for raw scenarios and for
  * compiled decisions, the median over paired rounds of (work tree time / REF time), with the quartiles: below 1 means
  * the work tree is faster.
  *
@@ -62,7 +62,7 @@ function compare(other: Evaluator, round: (e: Evaluator, round: number) => numbe
   return `median ratio ${q(0.5)} (quartiles ${q(0.25)}-${q(0.75)}, ${ROUNDS} paired rounds)`;
 }
 
-const ref = process.argv[2] ?? 'HEAD';
+const ref = process.argv.slice(2).find((a) => a !== '--') ?? 'HEAD';
 const dir = mkdtempSync(join(tmpdir(), 'kms-guard-compare-'));
 try {
   const repo = join(__dirname, '..');
