@@ -15,13 +15,13 @@ import {
 } from '../policy/catalogue';
 
 export interface ActionProfile {
-  /** Position in the catalogue (0 .. ACTION_COUNT - 1), or -1 for a name the catalogue does not have. */
+  /** Position in the catalogue, 0 .. ACTION_COUNT - 1. */
   readonly id: number;
   /** `kms:Decrypt`. */
   readonly canonical: string;
   /** `kms:decrypt`: how policies' Action patterns are matched. */
   readonly lowerAction: string;
-  readonly facts?: ActionFacts;
+  readonly facts: ActionFacts;
   readonly keyResource: boolean;
   readonly encryptionContext: boolean;
   readonly encryptionAlgorithm: boolean;
@@ -35,13 +35,13 @@ export const ACTION_COUNT = ALL_KMS_ACTIONS.length;
 /** Profiles by the catalogue's spelling and by the lower-cased name. */
 const PROFILES = new Map<string, ActionProfile>();
 ALL_KMS_ACTIONS.forEach((canonical, id) => {
-  const facts = actionFacts(canonical);
+  const facts = actionFacts(canonical)!;
   const profile: ActionProfile = {
     id,
     canonical,
     lowerAction: canonical.toLowerCase(),
     facts,
-    keyResource: facts?.keyResource ?? false,
+    keyResource: facts.keyResource,
     encryptionContext: ENCRYPTION_CONTEXT_ACTIONS.includes(canonical),
     encryptionAlgorithm: ENCRYPTION_ALGORITHM_ACTIONS.includes(canonical),
     requestAlias: REQUEST_ALIAS_ACTIONS.includes(canonical),
@@ -56,16 +56,12 @@ export function catalogueProfile(action: string): ActionProfile | undefined {
   return PROFILES.get(action) ?? PROFILES.get(action.toLowerCase());
 }
 
-/** The profile of any action name: a catalogue action's, or for another name one with no action-dependent keys. */
+/**
+ * The profile of an action the engine checks on its own account (`kms:ReEncryptFrom`, `kms:PutKeyPolicy`, ...): always
+ * a catalogue action, so a miss is a bug, reported as the evaluator's internal error rather than evaluated wrongly.
+ */
 export function profileOf(action: string): ActionProfile {
-  return catalogueProfile(action) ?? {
-    id: -1,
-    canonical: action,
-    lowerAction: action.toLowerCase(),
-    keyResource: false,
-    encryptionContext: false,
-    encryptionAlgorithm: false,
-    requestAlias: false,
-    grantIsForAwsResource: false,
-  };
+  const profile = catalogueProfile(action);
+  if (profile === undefined) throw new Error(`${action} is not in the KMS action catalogue`);
+  return profile;
 }

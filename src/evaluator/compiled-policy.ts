@@ -60,10 +60,8 @@ export class CompiledPolicy {
   /** The first action the policy was asked about and its index: a raw scenario asks each policy about one action. */
   private firstAction: ActionProfile | undefined;
   private firstIndex: ActionIndex | undefined;
-  /** The indexes of further catalogue actions, by profile id. */
+  /** The indexes of further actions, by profile id. */
   private byId: Array<ActionIndex | undefined> | undefined;
-  /** The indexes of further names the catalogue does not have (profile id -1), by lower-cased name. */
-  private byName: Map<string, ActionIndex> | undefined;
 
   public constructor(doc: PolicyDocument, issues: IssueCollector) {
     this.label = doc.label;
@@ -107,32 +105,26 @@ export class CompiledPolicy {
    */
   public actionIndex(action: ActionProfile): ActionIndex {
     if (action === this.firstAction) return this.firstIndex!;
-    const id = action.id;
-    let index = id >= 0 ? this.byId?.[id] : this.byName?.get(action.lowerAction);
+    let index = this.byId?.[action.id];
     if (index === undefined) {
-      index = this.buildIndex(action);
+      index = this.buildIndex(action.id);
       if (this.firstAction === undefined) {
         this.firstAction = action;
         this.firstIndex = index;
-      } else if (id >= 0) {
-        (this.byId ??= new Array<ActionIndex | undefined>(ACTION_COUNT))[id] = index;
       } else {
-        (this.byName ??= new Map()).set(action.lowerAction, index);
+        (this.byId ??= new Array<ActionIndex | undefined>(ACTION_COUNT))[action.id] = index;
       }
     }
     return index;
   }
 
-  private buildIndex(action: ActionProfile): ActionIndex {
-    const id = action.id;
+  /** The statements whose Action/NotAction covers the catalogue action `id`: each pattern knows which it covers. */
+  private buildIndex(id: number): ActionIndex {
     let found: CompiledStatement[] | undefined;
     for (const s of this.statements) {
       const patterns = s.actions;
       let hit = false;
-      for (let j = 0; j < patterns.length && !hit; j++) {
-        // A catalogue action: the pattern knows whether it covers it. Any other name (id -1) is matched as text.
-        hit = id >= 0 ? patterns[j].covers[id] === 1 : wildcardMatcher(patterns[j].text, true)(action.lowerAction);
-      }
+      for (let j = 0; j < patterns.length && !hit; j++) hit = patterns[j].covers[id] === 1;
       if (hit !== s.notAction) found = appendShort(found, s);
     }
     return { statements: found ?? NO_STATEMENTS, candidates: [] };

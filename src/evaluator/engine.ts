@@ -77,7 +77,7 @@ function planChecks(env: Environment, req: RequestModel): CheckOutcome[] {
     // ReEncrypt needs kms:ReEncryptFrom on the source key and kms:ReEncryptTo on the destination (key-policy-default.md).
     return [keyCheck(env, req, 'kms:ReEncryptFrom', key!, true), keyCheck(env, req, 'kms:ReEncryptTo', req.destinationKey!, false)];
   }
-  const facts = req.profile!.facts!;
+  const facts = req.profile!.facts;
   if (action === 'kms:RetireGrant') return [retireCheck(env, req, key!)];
   if (facts.policyType === 'iam-only') return [iamOnlyCheck(env, req, action, '*')];
   // Array literals, not push on []: V8 gives a pushed-to empty array room for 17 elements, and most requests need one.
@@ -211,7 +211,7 @@ function keyCheck(env: Environment, req: RequestModel, action: string, key: KeyM
 function decideKey(env: Environment, req: RequestModel, action: string, key: KeyModel, primary: boolean): Outcome {
   const caller = env.caller.identity;
   const profile = profileFor(req, action);
-  const facts = profile.facts!;
+  const facts = profile.facts;
   const keyAccount = key.parsed.account;
   const crossAccount = caller.account !== undefined && caller.account !== keyAccount;
   if (crossAccount && !facts.crossAccount) {
