@@ -180,7 +180,7 @@ export function searchPolicy(policy: CompiledPolicy, allow: boolean, t: SearchTa
       }
       continue;
     }
-    // Shared by every search this candidate answers: readonly by type (freezing it costs a runtime call per result).
+    // Shared by every search this candidate answers, so readonly by type.
     if (result === undefined) return candidate.found ??= { statement: s, reach };
     result.statement = s;
     result.reach = reach;
