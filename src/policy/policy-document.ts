@@ -271,8 +271,14 @@ function parseActions(raw: unknown, field: string, where: IssueLocation, issues:
   const list = parseStrings(raw, field, where, issues);
   if (!list) return undefined;
   // Usually one action, whose pattern carries a shared one-element list: no list is made per statement then.
-  const patterns = list.length === 1 ? actionPattern(list[0]).alone : list.map((text) => actionPattern(text));
-  for (const pattern of patterns) {
+  if (list.length === 1) {
+    const pattern = actionPattern(list[0]);
+    if (pattern.problem !== undefined) reportActionProblem(pattern, field, where, issues);
+    return pattern.alone;
+  }
+  const patterns = new Array<ActionPattern>(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const pattern = patterns[i] = actionPattern(list[i]);
     if (pattern.problem !== undefined) reportActionProblem(pattern, field, where, issues);
   }
   return patterns;
