@@ -32,4 +32,14 @@ describe('ARN parsing', () => {
   test.each([['111122223333', true], ['11112222333', false], ['1111222233334', false], ['11112222333a', false]])('account id %s is %s', (text, ok) => {
     expect(isAccountId(text)).toBe(ok);
   });
+
+  test('a key ARN read twice gives the same frozen result, and a text that is not one stays undefined', () => {
+    const text = 'arn:aws:kms:eu-west-1:111122223333:key/abcd';
+    const first = parseKeyArn(text)!;
+    expect(parseKeyArn(`arn:aws:kms:eu-west-1:111122223333:${'key/abcd'}`)).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(first).toEqual({ partition: 'aws', service: 'kms', region: 'eu-west-1', account: '111122223333', resource: 'key/abcd', keyId: 'abcd' });
+    expect(parseKeyArn('arn:aws:kms:eu-west-1:111122223333:alias/abcd')).toBeUndefined();
+    expect(parseKeyArn('arn:aws:kms:eu-west-1:111122223333:alias/abcd')).toBeUndefined();
+  });
 });
