@@ -12,21 +12,10 @@ import { execFileSync } from 'child_process';
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { fixedScenario } from './evaluator.bench';
+import { fixedScenario, requests } from './evaluator.bench';
 import { KmsAccessEvaluator as WorkTree } from '../src/evaluator/kms-access-evaluator';
 
 type Evaluator = typeof WorkTree;
-
-const requests = [
-  { action: 'kms:Decrypt', encryptionContext: { app: 'orders' } },
-  { action: 'kms:Encrypt', encryptionContext: { app: 'billing' } },
-  { action: 'kms:ScheduleKeyDeletion' },
-  { action: 'kms:DescribeKey' },
-  { action: 'kms:Decrypt', keyId: 'alias/orders', encryptionContext: { app: 'orders' } },
-  { action: 'kms:PutKeyPolicy' },
-  { action: 'kms:GenerateDataKey', encryptionContext: { app: 'orders' } },
-  { action: 'kms:Encrypt', encryptionContext: { app: 'orders' }, context: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } },
-];
 
 /** Nanoseconds to evaluate 1,000 fresh raw scenarios (made outside the timer). */
 function rawRound(evaluator: Evaluator, round: number): number {

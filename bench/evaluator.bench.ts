@@ -138,7 +138,7 @@ function scenario(i: number, ids: Ids): Record<string, unknown> {
 export const fixedScenario = (i: number): Record<string, unknown> => scenario(i, FIXED);
 export const uniqueScenario = (i: number): Record<string, unknown> => scenario(i, uniqueIds(i));
 
-const requests = [
+export const requests = [
   { action: 'kms:Decrypt', encryptionContext: { app: 'orders' } },
   { action: 'kms:Encrypt', encryptionContext: { app: 'billing' } },
   { action: 'kms:GenerateDataKey', encryptionContext: { app: 'orders' } },
