@@ -101,7 +101,7 @@ export class CompiledScenario {
     this._env = env;
     this._issues = issues;
     // Most scenarios compile without any issue: they share one empty list of warnings (results copy it).
-    this._hasErrors = issues.length > 0 && issues.some((i) => i.severity === 'error');
+    this._hasErrors = issues.some((i) => i.severity === 'error');
     this._warnings = issues.length === 0 ? NO_ISSUES : issues.filter((i) => i.severity === 'warning');
     this._defaultRequest = defaultRequest;
     this._name = name;
