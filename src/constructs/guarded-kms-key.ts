@@ -1,12 +1,14 @@
-import { Duration, Names, RemovalPolicy, Stack, Token, TokenComparison } from 'aws-cdk-lib';
+import { Aws, DefaultStackSynthesizer, Duration, IResolveContext, Lazy, Names, Reference, RemovalPolicy, Stack, Token, TokenComparison, Tokenization } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { KeyCapability } from './key-capability';
+import { resourcesEncryptedWith } from './private/encrypted-resources';
+import { stableHash } from './private/stable-hash';
 import { CapabilityName, capabilityActions } from '../builders/capabilities';
 import { KeyReference, identityStatements } from '../builders/identity-statements';
+import { KeyPolicyComposer } from '../builders/key-policy-composer';
 import {
-  PrincipalTarget,
   administratorStatement,
   deletionProtectionStatement,
   organizationBoundaryStatement,
@@ -16,8 +18,10 @@ import {
 import { ConditionJson, StatementJson, mergeConditions } from '../builders/policy-json';
 import { isAccountId, parseArn } from '../policy/arn';
 import { ALL_KMS_ACTIONS, CROSS_ACCOUNT_ACTIONS, PermissionSets, canonicalAction } from '../policy/catalogue';
+import { KEY_POLICY_MAX_BYTES } from '../policy/limits';
+import { estimatePolicySize } from '../policy/policy-size';
+import { ServiceIntegration, SERVICE_INTEGRATIONS, renderGuard } from '../policy/service-integrations';
 import { wildcardMatch } from '../policy/wildcard';
-import { stableHash } from './private/stable-hash';
 
 /** A principal and what it may do with the key. */
 export interface KeyUser {
@@ -91,6 +95,17 @@ export interface GuardedKmsKeyProps {
    */
   readonly administrators: iam.IGrantable[];
   /**
+   * The principal CloudFormation creates and updates the key as. KMS rejects CreateKey and PutKeyPolicy unless the new
+   * key policy lets this caller call PutKeyPolicy again (the lockout safety check), so the key policy gives it the
+   * management actions the `AWS::KMS::Key` and `AWS::KMS::Alias` handlers need, and whatever creating the app's
+   * resources encrypted with the key takes through their services; never cryptographic use for itself.
+   * @default - the CloudFormation execution role of the stack's `DefaultStackSynthesizer` (the CDK bootstrap's
+   *   `cdk-hnb659fds-cfn-exec-role-ACCOUNT-REGION`); other synthesizers deploy with the CLI's credentials, which the app
+   *   cannot know, and then this property is required
+   * @see https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html#KMS-CreateKey-request-BypassPolicyLockoutSafetyCheck
+   */
+  readonly deployer?: iam.IGrantable;
+  /**
    * Who may use the key, and how.
    * @default - nobody until a grant method is called
    */
@@ -108,8 +123,9 @@ export interface GuardedKmsKeyProps {
    */
   readonly deletionProtection?: boolean;
   /**
-   * Principals exempt from deletion protection.
+   * Principals exempt from deletion protection, who may schedule and cancel the key's deletion and disable and enable it.
    * @default - none: lifting the protection takes a key-policy change by an administrator
+   * @see https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys-adding-permission.html
    */
   readonly breakGlassPrincipals?: iam.IGrantable[];
   /**
@@ -132,7 +148,7 @@ export interface GuardedKmsKeyProps {
    */
   readonly separationOfDuties?: boolean;
   /**
-   * Alias name, with or without the `alias/` prefix.
+   * Alias name, with or without the `alias/` prefix (a token must include the prefix).
    * @default - `alias/` followed by a name unique to this construct
    * @see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html
    */
@@ -191,20 +207,35 @@ export interface GuardedKmsKeyProps {
  *
  * Administrators manage the key and can always update its policy; users get capabilities, each as the least set of
  * actions, with their conditions (encryption context, `kms:ViaService`, principal conditions) on the key-policy side
- * and the IAM side alike. No `kms:*` is delegated to the account unless asked for. Deletion protection, rotation and
- * RETAIN are on by default. It is an `IKey`: constructs that call `grant*()` on it get the same guarded treatment.
+ * and the IAM side alike. The stack's deployer may manage the key (so CreateKey passes KMS's lockout safety check) and
+ * create the app's resources encrypted with it, through their services. AWS services that use the key as themselves
+ * (CloudWatch Logs, CloudTrail) are allowed for this account's resources only. No `kms:*` is delegated to the account
+ * unless asked for. Deletion protection, rotation and RETAIN are on by default. It is an `IKey`: constructs that call
+ * `grant*()`, `grants` or `addToResourcePolicy()` on it get the same guarded treatment.
  */
 export class GuardedKmsKey extends kms.Key {
+  /**
+   * Refused: an imported key's policy is not managed by this app, so it cannot be guarded.
+   * @see https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html
+   */
+  public static fromKeyArn(scope: Construct, id: string, keyArn: string): kms.IKey {
+    throw new Error(`${scope.node.path}/${id}: GuardedKmsKey.fromKeyArn would return a key whose policy this app does not manage, `
+      + `so nothing about it is guarded (${JSON.stringify(keyArn)}). Use kms.Key.fromKeyArn to say so explicitly (its grants add IAM `
+      + 'policies only, which work only if the key policy delegates to IAM), or CrossAccountKeyShare with keyArn to write the key-policy side for its owner.');
+  }
+
   /** The alias name, `alias/...`. */
   public readonly aliasName: string;
   /** The encryption context every request must carry. */
   public readonly requiredEncryptionContext: { [key: string]: string };
+  /** The ARN of the principal CloudFormation deploys the key as (may hold tokens). */
+  public readonly deployerArn: string;
 
+  private readonly composer = new KeyPolicyComposer();
   private readonly adminArns: string[] = [];
-  private adminStatement?: iam.PolicyStatement;
   private readonly userArns: string[] = [];
   private readonly separationOfDuties: boolean;
-  private statementCounter = 0;
+  private integrationsAdded = false;
 
   public constructor(scope: Construct, id: string, props: GuardedKmsKeyProps) {
     super(scope, id, {
@@ -216,9 +247,13 @@ export class GuardedKmsKey extends kms.Key {
       keySpec: props.keySpec,
       keyUsage: props.keyUsage,
       multiRegion: props.multiRegion,
-      // An explicit (initially empty) document replaces kms.Key's default `kms:*` delegation to the account.
+      // An explicit (initially empty) document replaces kms.Key's default `kms:*` delegation to the account. Its
+      // statements (only ever added straight to `key.policy`) follow ours in the rendered policy.
       policy: new iam.PolicyDocument(),
     });
+    // The key policy is composed at synthesis: grants merge, Sids come from content, and the statements for resources
+    // encrypted with the key are known only once the whole app exists.
+    (this.node.defaultChild as kms.CfnKey).keyPolicy = Lazy.uncachedAny({ produce: (context) => this.renderPolicy(context) });
     this.aliasName = normaliseAlias(props.alias ?? Names.uniqueResourceName(this, { maxLength: 200, separator: '-' }));
     this.addAlias(this.aliasName);
     this.requiredEncryptionContext = { ...(props.requiredEncryptionContext ?? {}) };
@@ -230,35 +265,60 @@ export class GuardedKmsKey extends kms.Key {
     }
     for (const admin of props.administrators) this.grantAdmin(admin);
 
+    const destroyedWithStack = props.removalPolicy === RemovalPolicy.DESTROY;
+    this.deployerArn = this.deployerOf(props);
+    this.composer.add({
+      Effect: 'Allow',
+      Principal: { AWS: this.deployerArn },
+      Action: [...PermissionSets.deployKey, ...(destroyedWithStack ? PermissionSets.deleteKey : [])],
+      Resource: '*',
+    }, { sid: 'KeyDeployment', fixedSid: true });
+
+    const breakGlass = (props.breakGlassPrincipals ?? []).flatMap((p) => awsPrincipalArns(p, this.node.path, 'breakGlassPrincipals'));
     if (props.deletionProtection ?? true) {
-      const breakGlass = (props.breakGlassPrincipals ?? []).flatMap((p) => awsPrincipalArns(p, this.node.path, 'breakGlassPrincipals'));
-      this.addStatement(deletionProtectionStatement(breakGlass));
-    } else if (props.breakGlassPrincipals?.length) {
+      // CloudFormation schedules the deletion of a key whose removal policy destroys it: its deployer is then exempt.
+      const exempt = destroyedWithStack ? [...breakGlass, this.deployerArn] : breakGlass;
+      this.addFixed('DenyKeyDeletionExceptBreakGlass', deletionProtectionStatement(exempt.map((a) => this.principalArnForCondition(a, 'breakGlassPrincipals'))));
+      if (breakGlass.length > 0) {
+        this.allowPrincipals({ AWS: breakGlass }, [...PermissionSets.breakGlass], undefined, undefined, 'BreakGlass', 'breakGlassPrincipals');
+      }
+    } else if (breakGlass.length > 0) {
       throw new Error(`${this.node.path}: breakGlassPrincipals is set but deletionProtection is false: break-glass principals are the exception to deletion protection`);
     }
     if (props.organizationId !== undefined) {
       if (!Token.isUnresolved(props.organizationId) && !/^o-[a-z0-9]{10,32}$/.test(props.organizationId)) {
         throw new Error(`${this.node.path}: organizationId ${JSON.stringify(props.organizationId)} is not an AWS Organizations id: expected "o-" and 10 to 32 lower-case letters or digits`);
       }
-      this.addStatement(organizationBoundaryStatement(props.organizationId));
+      this.addFixed('DenyPrincipalsOutsideOrganization', organizationBoundaryStatement(props.organizationId));
     }
     if (props.iamDelegation) this.addIamDelegation(props.iamDelegation);
     for (const user of props.users ?? []) {
       this.grantCapabilities(user.grantee, user.capabilities, { encryptionContext: user.encryptionContext, viaServices: user.viaServices });
     }
+    this.node.addValidation({ validate: () => this.validateDeployability() });
   }
 
   /**
    * Grants capabilities with conditions, on the key-policy side and the IAM side alike.
    *
-   * Principals in the key's stack, given by literal ARN, or in another account or Region are named in the key policy.
-   * A principal in another stack of the same account and Region, whose ARN would make the key's stack depend on it
-   * (a dependency cycle as soon as that stack uses the key), is reached instead through a delegation statement
-   * narrowed to a tag that this method puts on the principal, plus an IAM policy on the principal scoped to this key.
+   * Principals in the key's stack, given by literal ARN, or account principals are named in the key policy. A principal
+   * of another stack or account of the app, which may not exist yet when KMS reads the key policy (and whose ARN would
+   * make the key's stack depend on its stack), is reached through the account principal narrowed to it by
+   * `aws:PrincipalArn` (when its name is known) or by a tag this method puts on it, plus an IAM policy on the principal
+   * scoped to this key. `GRANT_FOR_AWS_RESOURCE` is conditioned on `kms:GrantIsForAWSResource`.
    */
   public grantCapabilities(grantee: iam.IGrantable, capabilities: KeyCapability[], options: GuardedGrantOptions = {}): iam.Grant {
     if (capabilities.length === 0) throw new Error(`${this.node.path}: grantCapabilities needs at least one capability`);
-    return this.grantActions(grantee, capabilityActions(capabilities as string[] as CapabilityName[]), options);
+    const forAwsResource = capabilities.filter((c) => c === KeyCapability.GRANT_FOR_AWS_RESOURCE);
+    const others = capabilities.filter((c) => c !== KeyCapability.GRANT_FOR_AWS_RESOURCE);
+    let grant: iam.Grant | undefined;
+    if (others.length > 0) grant = this.grantActions(grantee, capabilityActions(others as string[] as CapabilityName[]), options);
+    if (forAwsResource.length > 0) {
+      const conditions = mergeOrThrow(this.node.path, options.conditions as ConditionJson | undefined, GRANT_IS_FOR_AWS_RESOURCE);
+      const g = this.grantActions(grantee, [...PermissionSets.grantManagement], { ...options, conditions });
+      grant = grant ? grant.combine(g) : g;
+    }
+    return grant!;
   }
 
   /**
@@ -301,123 +361,274 @@ export class GuardedKmsKey extends kms.Key {
     return this.grantCapabilities(grantee, [KeyCapability.VERIFY_MAC]);
   }
 
+  /**
+   * aws-cdk-lib's grant collection for this key, routed to the guarded grant methods: `key.grants.decrypt(x)` is
+   * `key.grantDecrypt(x)`. (The default one trusts the account's IAM policies, which this key does not delegate to,
+   * so its grants would silently not work.)
+   */
+  public get grants(): kms.KeyGrants {
+    const grants = kms.KeyGrants.fromKey(this, false);
+    return Object.assign(grants, {
+      actions: (grantee: iam.IGrantable, ...actions: string[]) => this.grant(grantee, ...actions),
+      admin: (grantee: iam.IGrantable) => this.grantAdmin(grantee),
+      decrypt: (grantee: iam.IGrantable) => this.grantDecrypt(grantee),
+      encrypt: (grantee: iam.IGrantable) => this.grantEncrypt(grantee),
+      encryptDecrypt: (grantee: iam.IGrantable) => this.grantEncryptDecrypt(grantee),
+      sign: (grantee: iam.IGrantable) => this.grantSign(grantee),
+      verify: (grantee: iam.IGrantable) => this.grantVerify(grantee),
+      signVerify: (grantee: iam.IGrantable) => this.grantSignVerify(grantee),
+      generateMac: (grantee: iam.IGrantable) => this.grantGenerateMac(grantee),
+      verifyMac: (grantee: iam.IGrantable) => this.grantVerifyMac(grantee),
+    });
+  }
+
   /** Adds an administrator: key management including PutKeyPolicy, never cryptographic use. */
   public grantAdmin(grantee: iam.IGrantable): iam.Grant {
     const arns = awsPrincipalArns(grantee, this.node.path, 'administrators').filter((a) => !this.adminArns.includes(a));
     for (const arn of arns) {
-      if (this.separationOfDuties && this.userArns.includes(arn)) throw separationError(this.node.path, arn);
+      if (this.separationOfDuties && this.userArns.includes(arn)) throw separationError(this.node.path, this.describe(arn));
       this.adminArns.push(arn);
     }
-    if (!this.adminStatement) {
-      // One statement whose principal list grows as administrators are added.
-      this.adminStatement = iam.PolicyStatement.fromJson(administratorStatement(arns));
-      this.addToResourcePolicy(this.adminStatement);
-    } else {
-      for (const arn of arns) this.adminStatement.addArnPrincipal(arn);
+    const admin = administratorStatement(arns);
+    const reached = this.allowPrincipals(admin.Principal as PrincipalJson, toList(admin.Action), undefined, undefined, 'KeyAdministration', 'administrators');
+    // Administrators named in the key policy need nothing else; one reached through the account principal also needs
+    // the same actions in its IAM policy.
+    if (!reached.throughAccount) return iam.Grant.drop(grantee, 'administrators are named in the key policy; no IAM policy is needed');
+    return iam.Grant.addToPrincipal({ grantee, actions: toList(admin.Action), resourceArns: [this.keyArn] });
+  }
+
+  /**
+   * Adds a statement to the key policy. Allow statements get the same treatment as grants: principals are reached
+   * without dependency cycles or references to principals that may not exist yet, the required encryption context
+   * applies, and AWS service principals are kept to this account's resources. Deny statements are added as given.
+   */
+  public addToResourcePolicy(statement: iam.PolicyStatement, _allowNoOp?: boolean): iam.AddToResourcePolicyResult {
+    const json = statement.toStatementJson() as StatementJson & { NotPrincipal?: unknown; NotAction?: unknown; NotResource?: unknown };
+    const where = `a statement${json.Sid ? ` (Sid ${JSON.stringify(json.Sid)})` : ''} added to the key policy`;
+    if (json.NotPrincipal !== undefined || json.NotAction !== undefined || json.NotResource !== undefined || json.Principal === undefined) {
+      throw new Error(`${this.node.path}: ${where} uses NotPrincipal, NotAction or NotResource, or has no Principal: a GuardedKmsKey accepts `
+        + 'statements with Principal, Action and Resource "*" only. Name the principals and actions explicitly.');
     }
-    return iam.Grant.drop(grantee, 'administrators are named in the key policy; no IAM policy is needed');
+    if (json.Effect === 'Deny') {
+      this.composer.add(json, json.Sid ? { sid: json.Sid, fixedSid: true } : { sid: 'Deny' });
+    } else {
+      const principal: PrincipalJson = json.Principal === '*' ? { AWS: '*' } : json.Principal;
+      // The key's required context applies to every Allow, unless the statement already requires it (a share does).
+      const context = requiresContext(json.Condition, this.requiredEncryptionContext) ? undefined : this.mergedContext(undefined);
+      this.allowPrincipals(principal, toList(json.Action), json.Condition, context, json.Sid ?? 'Allow', where);
+    }
+    return { statementAdded: true, policyDependable: this };
   }
 
   private grantActions(grantee: iam.IGrantable, actions: string[], options: GuardedGrantOptions): iam.Grant {
     const principal = grantee.grantPrincipal;
     const fragment = principal.policyFragment;
-    const region = this.stack.region;
-    const conditions = this.mergeOrThrow(
+    const conditions = mergeOrThrow(this.node.path,
       fragment.conditions as ConditionJson,
       options.conditions as ConditionJson | undefined,
-      viaServiceCondition(options.viaServices ?? [], region),
+      viaServiceCondition(options.viaServices ?? [], this.stack.region),
     );
     const encryptionContext = this.mergedContext(options.encryptionContext);
-    const sid = `Use${++this.statementCounter}`;
+    this.checkContextAgreesWithServices(options.viaServices ?? [], this.describeGrantee(grantee));
     const services = toList(fragment.principalJson.Service);
     if (services.length > 0) {
       // AWS service principals have no IAM policies: the key policy alone allows them (key-policy-services.md).
-      this.addStatements(usageStatements({ sid, target: { kind: 'named', principal: { Service: services } }, actions, conditions, encryptionContext }));
+      this.allowPrincipals({ Service: services }, actions, conditions, encryptionContext, 'Use', 'grantee');
       return iam.Grant.drop(grantee, 'service principals are named in the key policy');
     }
     const arns = awsPrincipalArns(grantee, this.node.path, 'grantee');
     for (const arn of arns) {
       if (this.separationOfDuties && this.adminArns.includes(arn) && actions.some((a) => !PermissionSets.administer.includes(a as never))) {
-        throw separationError(this.node.path, arn);
+        throw separationError(this.node.path, this.describe(arn));
       }
       if (!this.userArns.includes(arn)) this.userArns.push(arn);
     }
-
-    const placement = this.placementOf(principal);
-    const notShareable = placement === 'other-account' ? actions.filter((a) => !CROSS_ACCOUNT_ACTIONS.includes(a)) : [];
+    const relation = this.accountRelation(principal, arns);
+    const notShareable = relation === 'same' ? [] : actions.filter((a) => !CROSS_ACCOUNT_ACTIONS.includes(a));
     if (notShareable.length > 0) {
-      throw new Error(`${this.node.path}: ${notShareable.join(', ')} cannot be used from another account (KMS ignores such permissions). `
-        + 'Grant only cryptographic operations, DescribeKey, GetPublicKey or grant operations across accounts.');
+      throw new Error(relation === 'other'
+        ? `${this.node.path}: ${notShareable.join(', ')} cannot be used from another account (KMS ignores such permissions), but `
+          + `${this.describeGrantee(grantee)} is in another account. Grant only cryptographic operations, DescribeKey, GetPublicKey or grant operations across accounts.`
+        : `${this.node.path}: cannot tell whether ${this.describeGrantee(grantee)} is in the key's account: the key's stack has no explicit `
+          + `account, and ${notShareable.join(', ')} work only within it. Give the key's stack an explicit env (account and region).`);
     }
-
-    let target: PrincipalTarget;
-    if (placement === 'other-stack-token') {
-      target = { kind: 'delegated', account: this.stack.account, partition: this.stack.partition, narrowing: this.tagNarrowing(principal) };
-    } else {
-      target = { kind: 'named', principal: { AWS: arns } };
-    }
-    this.addStatements(usageStatements({ sid, target, actions, conditions, encryptionContext }));
+    const reach = this.allowPrincipals({ AWS: arns }, actions, conditions, encryptionContext, 'Use', 'grantee');
 
     // The IAM side mirrors the key-policy side: same actions, same conditions, scoped to this key.
-    const keyRef: KeyReference = placement === 'other-env' || placement === 'other-account'
-      ? this.crossEnvironmentReference()
-      : { kind: 'arn', keyArn: this.keyArn };
+    const keyRef: KeyReference = reach.otherEnvironment || relation === 'other' ? this.crossEnvironmentReference() : { kind: 'arn', keyArn: this.keyArn };
     let grant: iam.Grant | undefined;
-    for (const s of identityStatements({ sid, key: keyRef, actions, conditions, encryptionContext })) {
-      const g = iam.Grant.addToPrincipal({
-        grantee,
-        actions: toList(s.Action),
-        resourceArns: toList(s.Resource),
-        conditions: s.Condition,
-      });
+    const holder = policyHolderOf(grantee, arns);
+    for (const s of identityStatements({ sid: 'Use', key: keyRef, actions, conditions, encryptionContext })) {
+      const g = iam.Grant.addToPrincipal({ grantee: holder, actions: toList(s.Action), resourceArns: toList(s.Resource), conditions: s.Condition });
       grant = grant ? grant.combine(g) : g;
     }
-    if (placement === 'other-stack-token' && !grant?.success) {
-      throw new Error(`${this.node.path}: cannot reach ${principal} from this key without a dependency cycle: it lives in another stack `
-        + 'and takes no IAM policy. Import it by a literal ARN, give it an explicit physical name, or grant it in its own stack.');
+    if (reach.throughAccount && !grant?.success) {
+      throw new Error(`${this.node.path}: ${this.describeGrantee(grantee)} is reached through its account's IAM policies (it lives in another stack `
+        + 'or account of the app), but it takes no IAM policy. Import it by a literal ARN, or grant it in its own stack.');
     }
     return grant ?? iam.Grant.drop(grantee, 'no identity policy could be attached');
   }
 
   /**
-   * Where a principal lives relative to the key, which decides how the key policy can name it without creating a
-   * CloudFormation dependency cycle.
+   * Adds Allow statements for principals, reaching each one in a way KMS accepts when it reads the policy and that
+   * creates no dependency cycle. Returns how they were reached.
    */
-  private placementOf(principal: iam.IPrincipal): 'local' | 'literal' | 'other-stack-token' | 'other-env' | 'other-account' {
-    const account = principal.principalAccount ?? literalAccount(toList(principal.policyFragment.principalJson.AWS));
-    if (account !== undefined && Token.compareStrings(account, this.stack.account) === TokenComparison.DIFFERENT) return 'other-account';
-    if (!Construct.isConstruct(principal)) return 'literal';
-    const stack = Stack.of(principal);
-    if (stack === this.stack) return 'local';
-    const sameEnv = Token.compareStrings(stack.account, this.stack.account) !== TokenComparison.DIFFERENT
-      && Token.compareStrings(stack.region, this.stack.region) !== TokenComparison.DIFFERENT;
-    if (!sameEnv) return 'other-env';
-    const arns = toList(principal.policyFragment.principalJson.AWS);
-    return arns.some((a) => Token.isUnresolved(a)) ? 'other-stack-token' : 'literal';
+  private allowPrincipals(
+    principal: PrincipalJson,
+    actions: readonly string[],
+    conditions: ConditionJson | undefined,
+    encryptionContext: Record<string, string> | undefined,
+    sid: string,
+    field: string,
+  ): { throughAccount: boolean; otherEnvironment: boolean } {
+    const result = { throughAccount: false, otherEnvironment: false };
+    const fixedSid = !['Use', 'Allow'].includes(sid);
+    const add = (target: Parameters<typeof usageStatements>[0]['target'], narrowing?: { operator: string; key: string; values: string[] }): void => {
+      for (const s of usageStatements({ sid, target, actions, conditions, encryptionContext })) {
+        if (narrowing) this.composer.addNarrowed(s, narrowing, { sid: fixedSid ? `${s.Sid}ThroughAccount` : s.Sid!, fixedSid });
+        else this.composer.add(s, { sid: s.Sid!, fixedSid });
+      }
+    };
+    const services = toList(principal.Service);
+    if (services.length > 0) {
+      for (const service of services) {
+        const guarded = mergeOrThrow(this.node.path, conditions, hasConfusedDeputyGuard(conditions) ? undefined : this.serviceGuard(service));
+        for (const s of usageStatements({ sid, target: { kind: 'named', principal: { Service: service } }, actions, conditions: guarded, encryptionContext })) {
+          this.composer.add(s, { sid: s.Sid!, fixedSid });
+        }
+      }
+    }
+    const named: string[] = [];
+    const byArn = new Map<string, { partition: string; values: string[] }>();
+    const byTag = new Map<string, { tagKey: string; values: string[] }>();
+    for (const arn of toList(principal.AWS)) {
+      const reach = this.reachOf(arn, field);
+      if (reach.kind === 'named') {
+        named.push(arn);
+      } else if (reach.kind === 'arn') {
+        const entry = byArn.get(reach.account) ?? { partition: reach.partition, values: [] };
+        entry.values.push(reach.principalArn);
+        byArn.set(reach.account, entry);
+        result.throughAccount = true;
+        result.otherEnvironment ||= reach.otherEnvironment;
+      } else {
+        const entry = byTag.get(reach.account) ?? { tagKey: reach.tagKey, values: [] };
+        entry.values.push(reach.tagValue);
+        byTag.set(reach.account, entry);
+        result.throughAccount = true;
+      }
+    }
+    if (named.length > 0) add({ kind: 'named', principal: { AWS: named } });
+    for (const [account, { partition, values }] of byArn) {
+      add({ kind: 'delegated', account, partition, narrowing: {} }, { operator: 'ArnEquals', key: 'aws:PrincipalArn', values });
+    }
+    for (const [account, { tagKey, values }] of byTag) {
+      add({ kind: 'delegated', account, partition: this.stack.partition, narrowing: {} }, { operator: 'StringEquals', key: `aws:PrincipalTag/${tagKey}`, values });
+    }
+    return result;
   }
 
-  /** Tags the principal and returns the condition that narrows a delegation statement to it. */
-  private tagNarrowing(principal: iam.IPrincipal): ConditionJson {
-    const construct = principal as unknown as Construct;
-    const resource = construct.node.defaultChild;
+  /**
+   * How the key policy reaches a principal ARN:
+   * - named: an account, a literal ARN (a principal outside the app, which exists already), or a principal of the key's
+   *   own stack (CloudFormation creates it first, because the key policy refers to it);
+   * - arn: a principal of another stack or account of the app whose name is known: the account principal narrowed by
+   *   `aws:PrincipalArn`, which KMS does not resolve when it reads the policy, so the principal need not exist yet, and
+   *   which refers to nothing in the other stack, so there is no dependency cycle;
+   * - tag: a principal of another stack of the same account whose name is generated: the account principal narrowed by
+   *   a tag this key puts on it.
+   */
+  private reachOf(arn: string, field: string):
+    | { kind: 'named' }
+    | { kind: 'arn'; account: string; partition: string; principalArn: string; otherEnvironment: boolean }
+    | { kind: 'tag'; account: string; tagKey: string; tagValue: string } {
+    if (!Token.isUnresolved(arn)) return { kind: 'named' };
+    const targets = referencedResources(arn).filter((t) => Stack.of(t) !== this.stack);
+    if (targets.length === 0) return { kind: 'named' };
+    const resource = targets[0];
+    const stack = Stack.of(resource);
+    const otherEnvironment = Token.compareStrings(stack.account, this.stack.account) === TokenComparison.DIFFERENT
+      || Token.compareStrings(stack.region, this.stack.region) === TokenComparison.DIFFERENT;
+    const literal = literalPrincipalArn(resource, this.stack.partition);
+    if (otherEnvironment) {
+      // CDK names principals across environments by their physical name, so the ARN refers to nothing in their stack.
+      return { kind: 'arn', account: stack.account, partition: this.stack.partition, principalArn: literal ?? arn, otherEnvironment };
+    }
+    if (literal) return { kind: 'arn', account: this.stack.account, partition: this.stack.partition, principalArn: literal, otherEnvironment };
     if (!(resource instanceof iam.CfnRole) && !(resource instanceof iam.CfnUser)) {
-      throw new Error(`${this.node.path}: cannot reach ${construct.node.path} from this key without a dependency cycle: it lives in another stack, `
-        + 'its ARN is a token and it cannot be tagged. Import it by a literal ARN or give it an explicit physical name.');
+      throw new Error(`${this.node.path}: cannot reach ${resource.node.path} (${field}) from this key: it lives in stack ${stack.node.path}, `
+        + 'its ARN is generated at deploy time and it cannot be tagged. Import it by a literal ARN or give it an explicit physical name.');
     }
     const tagKey = `kms-guard:${stableHash(this.node.path)}`;
-    const tagValue = stableHash(construct.node.path);
+    const tagValue = stableHash(resource.node.path);
     resource.tags.setTag(tagKey, tagValue);
-    return { StringEquals: { [`aws:PrincipalTag/${tagKey}`]: tagValue } };
+    return { kind: 'tag', account: this.stack.account, tagKey, tagValue };
+  }
+
+  /**
+   * Whether a grantee is in the key's account: `unknown` when one side is a literal account and the other is not known
+   * at synth (an environment-agnostic stack), which must not pass as the same account.
+   */
+  private accountRelation(principal: iam.IPrincipal, arns: readonly string[]): 'same' | 'other' | 'unknown' {
+    const accounts = new Set<string>();
+    if (principal.principalAccount !== undefined) accounts.add(principal.principalAccount);
+    for (const arn of arns) {
+      if (!Token.isUnresolved(arn)) {
+        const account = isAccountId(arn) ? arn : parseArn(arn)?.account;
+        if (account) accounts.add(account);
+      } else {
+        for (const target of referencedResources(arn)) accounts.add(Stack.of(target).account);
+      }
+    }
+    let relation: 'same' | 'other' | 'unknown' = 'same';
+    for (const account of accounts) {
+      const cmp = Token.compareStrings(account, this.stack.account);
+      if (cmp === TokenComparison.DIFFERENT) return 'other';
+      if (cmp === TokenComparison.ONE_UNRESOLVED) relation = 'unknown';
+    }
+    return relation;
+  }
+
+  /** A principal ARN usable in a condition from this key's stack (literal, or built from a known physical name). */
+  private principalArnForCondition(arn: string, field: string): string {
+    if (!Token.isUnresolved(arn)) return arn;
+    const targets = referencedResources(arn).filter((t) => Stack.of(t) !== this.stack);
+    if (targets.length === 0) return arn;
+    const literal = literalPrincipalArn(targets[0], this.stack.partition);
+    if (literal) return literal;
+    throw new Error(`${this.node.path}: ${field} has ${targets[0].node.path}, from stack ${Stack.of(targets[0]).node.path}, whose ARN is generated at deploy time: `
+      + 'naming it from this key would make the key\'s stack depend on that stack. Give it an explicit physical name (roleName) or import it by a literal ARN.');
+  }
+
+  /** The principal CloudFormation deploys this stack as: the given deployer, or the synthesizer's execution role. */
+  private deployerOf(props: GuardedKmsKeyProps): string {
+    if (props.deployer) {
+      const arns = awsPrincipalArns(props.deployer, this.node.path, 'deployer');
+      if (arns.length !== 1) throw new Error(`${this.node.path}: deployer must be one role or user, got ${arns.length} principals`);
+      return arns[0];
+    }
+    const synthesizer = this.stack.synthesizer;
+    if (synthesizer instanceof DefaultStackSynthesizer) {
+      // `${AWS::Partition}` and the like are asset-manifest placeholders; in a template they are pseudo parameters.
+      return synthesizer.cloudFormationExecutionRoleArn
+        .split('${AWS::Partition}').join(Aws.PARTITION)
+        .split('${AWS::AccountId}').join(Aws.ACCOUNT_ID)
+        .split('${AWS::Region}').join(Aws.REGION);
+    }
+    throw new Error(`${this.node.path}: cannot tell which principal deploys stack ${this.stack.node.path}: its synthesizer `
+      + `(${synthesizer.constructor.name}) passes no CloudFormation execution role, so CloudFormation acts with the deploying credentials. `
+      + 'KMS rejects CreateKey unless the new key policy lets that principal update it later (the lockout safety check). Set `deployer` '
+      + 'to the role or user that deploys the stack, e.g. iam.Role.fromRoleArn(this, \'Deployer\', \'arn:aws:iam::111122223333:role/ci-deploy\').');
   }
 
   /** The key as seen from another account or Region: by owner account, Region and alias (its ID is known only after deployment). */
   private crossEnvironmentReference(): KeyReference {
-    const { account, region, partition } = this.stack;
+    const { account, region } = this.stack;
     if (Token.isUnresolved(account) || Token.isUnresolved(region)) {
       throw new Error(`${this.node.path}: sharing a key with another account or Region needs the key's stack to have an explicit env (account and region): `
         + 'the other side must name the owner account and Region in its IAM policy.');
     }
-    return { kind: 'alias', partition: Token.isUnresolved(partition) ? 'aws' : partition, region, account, aliasName: this.aliasName };
+    return { kind: 'alias', partition: partitionOf(this.stack), region, account, aliasName: this.aliasName };
   }
 
   private addIamDelegation(delegation: IamDelegation): void {
@@ -425,13 +636,113 @@ export class GuardedKmsKey extends kms.Key {
     const narrowing: ConditionJson | undefined = delegation.principalArns?.length
       ? { ArnEquals: { 'aws:PrincipalArn': [...delegation.principalArns] } }
       : undefined;
-    this.addStatements(usageStatements({
+    for (const s of usageStatements({
       sid: 'DelegateToIam',
       target: { kind: 'named', principal: { AWS: `arn:${this.stack.partition}:iam::${this.stack.account}:root` } },
       actions: capabilityActions(delegation.capabilities as string[] as CapabilityName[]),
       conditions: narrowing,
       encryptionContext: this.mergedContext(undefined),
-    }));
+    })) this.addFixed(s.Sid!, s);
+  }
+
+  /**
+   * The statements for the app's resources encrypted with this key: what the deployer needs to create them through
+   * their services, and what services that use the key as themselves need, kept to this account's resources.
+   */
+  private addServiceIntegrations(): void {
+    if (this.integrationsAdded) return;
+    this.integrationsAdded = true;
+    const uses = resourcesEncryptedWith(this);
+    const env = { partition: this.stack.partition, region: this.stack.region, account: this.stack.account };
+    const viaService = (service: string): string => `${service}.${this.stack.region}.amazonaws.com`;
+
+    const integrations = [...new Set(uses.map((u) => u.integration))];
+    const creating = integrations.filter((i) => i.deployerActions.length > 0);
+    const grantVia = creating.filter((i) => i.deployerActions.includes('kms:CreateGrant')).map((i) => viaService(i.service));
+    const byActions = new Map<string, { actions: string[]; services: string[] }>();
+    for (const i of creating) {
+      const actions = i.deployerActions.filter((a) => a !== 'kms:CreateGrant');
+      if (actions.length === 0) continue;
+      const key = JSON.stringify(actions);
+      const entry = byActions.get(key) ?? { actions, services: [] };
+      entry.services.push(viaService(i.service));
+      byActions.set(key, entry);
+    }
+    for (const { actions, services } of byActions.values()) {
+      this.composer.add({ Effect: 'Allow', Principal: { AWS: this.deployerArn }, Action: actions, Resource: '*', Condition: { StringEquals: { 'kms:ViaService': one(services) } } }, { sid: 'DeployerCreatesEncryptedResources' });
+    }
+    if (grantVia.length > 0) {
+      this.composer.add({
+        Effect: 'Allow',
+        Principal: { AWS: this.deployerArn },
+        Action: 'kms:CreateGrant',
+        Resource: '*',
+        Condition: { StringEquals: { 'kms:ViaService': one(grantVia) }, ...GRANT_IS_FOR_AWS_RESOURCE },
+      }, { sid: 'DeployerCreatesGrantsForResources' });
+    }
+    for (const i of integrations) {
+      if (!i.servicePrincipal) continue;
+      const service = i.servicePrincipal.principal.split('{region}').join(this.stack.region);
+      this.composer.add({
+        Effect: 'Allow',
+        Principal: { Service: service },
+        Action: [...i.servicePrincipal.actions],
+        Resource: '*',
+        Condition: renderGuard(i.servicePrincipal.guard, env),
+      }, { sid: 'ServiceUsesKey' });
+    }
+  }
+
+  /** The documented confused-deputy guard of a service principal, or `aws:SourceAccount` = this account. */
+  private serviceGuard(service: string): ConditionJson {
+    const env = { partition: this.stack.partition, region: this.stack.region, account: this.stack.account };
+    const known = SERVICE_INTEGRATIONS.find((i) => i.servicePrincipal && servicePrincipalMatches(i.servicePrincipal.principal, service));
+    return known?.servicePrincipal ? renderGuard(known.servicePrincipal.guard, env) : { StringEquals: { 'aws:SourceAccount': this.stack.account } };
+  }
+
+  private renderPolicy(context: IResolveContext): unknown {
+    this.addServiceIntegrations();
+    const statements: unknown[] = this.composer.render((value) => context.resolve(value));
+    // Statements added straight to `key.policy` (an escape hatch) come after the composed ones, as given.
+    const extra = (this.policy?.toJSON() as { Statement?: unknown[] } | undefined)?.Statement ?? [];
+    return { Version: '2012-10-17', Statement: [...statements, ...extra] };
+  }
+
+  /** Synthesis fails before deployment would: a required context no service can send, a key policy over 32 KB. */
+  private validateDeployability(): string[] {
+    const errors: string[] = [];
+    for (const use of resourcesEncryptedWith(this)) {
+      const problem = this.contextProblem(use.integration);
+      if (problem) errors.push(`${use.resource.node.path} (${use.integration.resourceType}) is encrypted with this key, but ${problem}`);
+    }
+    const policy = this.stack.resolve((this.node.defaultChild as kms.CfnKey).keyPolicy);
+    const size = estimatePolicySize(policy);
+    if (size.bytes > KEY_POLICY_MAX_BYTES) {
+      const largest = [...size.statements].sort((a, b) => b.bytes - a.bytes).slice(0, 5).map((s) => `${s.sid} (${s.bytes} bytes)`).join(', ');
+      errors.push(`the key policy would be about ${size.bytes} bytes (${size.statements.length} statements), over KMS's limit of ${KEY_POLICY_MAX_BYTES} `
+        + `bytes, so CreateKey/PutKeyPolicy would fail. Largest statements: ${largest}. Grant capabilities to fewer distinct principals `
+        + '(a shared role, or iamDelegation narrowed by aws:PrincipalArn), or split the data over more keys.');
+    }
+    return errors;
+  }
+
+  /** Fails a grant through services that cannot send the key's required encryption context. */
+  private checkContextAgreesWithServices(viaServices: readonly string[], grantee: string): void {
+    for (const via of viaServices) {
+      const short = via.split('.')[0];
+      const integration = SERVICE_INTEGRATIONS.find((i) => i.service === short);
+      const problem = integration ? this.contextProblem(integration) : undefined;
+      if (problem) throw new Error(`${this.node.path}: the grant to ${grantee} through ${via} can never be used: ${problem}`);
+    }
+  }
+
+  private contextProblem(integration: ServiceIntegration): string | undefined {
+    const missing = Object.keys(this.requiredEncryptionContext).filter((k) => !integration.encryptionContextKeys.includes(k));
+    if (missing.length === 0) return undefined;
+    return `the key requires encryption context ${missing.map((k) => JSON.stringify(k)).join(', ')} (requiredEncryptionContext), and `
+      + `${integration.service} sends only its own (${integration.encryptionContextKeys.map((k) => JSON.stringify(k)).join(', ') || 'none'}), `
+      + 'so every request it makes with the key is denied. Remove requiredEncryptionContext and require a context on the grants of direct '
+      + 'callers instead (grantCapabilities(grantee, caps, { encryptionContext })), or use another key for this service.';
   }
 
   private mergedContext(extra: { [key: string]: string } | undefined): { [key: string]: string } | undefined {
@@ -445,23 +756,101 @@ export class GuardedKmsKey extends kms.Key {
     return Object.keys(merged).length > 0 ? merged : undefined;
   }
 
-  private mergeOrThrow(...blocks: Array<ConditionJson | undefined>): ConditionJson | undefined {
-    const { merged, conflict } = mergeConditions(...blocks);
-    if (conflict) throw new Error(`${this.node.path}: contradictory conditions for one grant: ${conflict}`);
-    return merged;
+  private addFixed(sid: string, statement: StatementJson): void {
+    this.composer.add(statement, { sid, fixedSid: true });
   }
 
-  private addStatements(statements: StatementJson[]): void {
-    for (const s of statements) this.addStatement(s);
+  /** A principal ARN for messages: the construct path of what it refers to, or the literal text. */
+  private describe(arn: string): string {
+    if (!Token.isUnresolved(arn)) return arn;
+    const targets = referencedResources(arn);
+    return targets.length > 0 ? targets.map((t) => t.node.path).join(', ') : 'a principal whose ARN is only known at deploy time';
   }
 
-  private addStatement(statement: StatementJson): void {
-    this.addToResourcePolicy(iam.PolicyStatement.fromJson(statement));
+  private describeGrantee(grantee: iam.IGrantable): string {
+    if (Construct.isConstruct(grantee)) return grantee.node.path;
+    const arns = toList(grantee.grantPrincipal.policyFragment.principalJson.AWS);
+    return arns.length > 0 ? arns.map((a) => this.describe(a)).join(', ') : JSON.stringify(grantee.grantPrincipal.policyFragment.principalJson);
   }
 }
 
-function separationError(path: string, arn: string): Error {
-  return new Error(`${path}: ${arn} is both an administrator and a user of the key, and separationOfDuties is on. `
+type PrincipalJson = Record<string, string | string[]>;
+
+const GRANT_IS_FOR_AWS_RESOURCE: ConditionJson = { Bool: { 'kms:GrantIsForAWSResource': 'true' } };
+
+/** Condition keys that keep a service principal to the resources of one account (IAM UG, confused deputy). */
+const CONFUSED_DEPUTY_KEYS = /^(aws:SourceAccount|aws:SourceArn|aws:SourceOrgID|aws:SourceOrgPaths|kms:EncryptionContext:.+)$/i;
+
+function hasConfusedDeputyGuard(conditions: ConditionJson | undefined): boolean {
+  return Object.values(conditions ?? {}).some((block) => Object.keys(block).some((k) => CONFUSED_DEPUTY_KEYS.test(k)));
+}
+
+function requiresContext(conditions: ConditionJson | undefined, context: Record<string, string>): boolean {
+  return Object.keys(context).every((k) => conditions?.StringEquals?.[`kms:EncryptionContext:${k}`] === context[k]);
+}
+
+function servicePrincipalMatches(pattern: string, service: string): boolean {
+  if (Token.isUnresolved(service)) return false;
+  const [prefix, suffix] = pattern.split('{region}');
+  return suffix === undefined ? pattern === service : service.startsWith(prefix) && service.endsWith(suffix);
+}
+
+/**
+ * Who takes the IAM side of a grant. A wrapper that takes no policy itself (aws-cdk-lib's `kms.ViaServicePrincipal`,
+ * which `secret.grantRead(fn)` passes) stands for the role or user its ARN refers to; the conditions the wrapper adds
+ * are already in the statement.
+ */
+function policyHolderOf(grantee: iam.IGrantable, arns: readonly string[]): iam.IGrantable {
+  if (Construct.isConstruct(grantee) || arns.length !== 1 || !Token.isUnresolved(arns[0])) return grantee;
+  const wrapped = grantee.grantPrincipal as { addToPrincipalPolicy?: unknown };
+  if (wrapped.addToPrincipalPolicy !== undefined && !(grantee.grantPrincipal instanceof kms.ViaServicePrincipal)) return grantee;
+  const owner = referencedResources(arns[0]).map((r) => r.node.scope).find((s): s is iam.Role | iam.User => s instanceof iam.Role || s instanceof iam.User);
+  return owner ?? grantee;
+}
+
+/** The resources an ARN token refers to (the role behind a role ARN, whatever wraps the principal). */
+function referencedResources(arn: string): IConstruct[] {
+  return Tokenization.reverseString(arn).tokens.filter((t): t is Reference => Reference.isReference(t)).map((t) => t.target);
+}
+
+/**
+ * The ARN of a role or user with an explicit name, built in the key's stack (so it refers to nothing in the
+ * principal's stack): `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`. Undefined when the name is generated.
+ */
+function literalPrincipalArn(resource: IConstruct, partition: string): string | undefined {
+  const kind = resource instanceof iam.CfnRole ? 'role' : resource instanceof iam.CfnUser ? 'user' : undefined;
+  if (!kind) return undefined;
+  const name = resource instanceof iam.CfnRole ? resource.roleName : (resource as iam.CfnUser).userName;
+  const path = (resource as iam.CfnRole | iam.CfnUser).path ?? '/';
+  if (name === undefined || Token.isUnresolved(name) || Token.isUnresolved(path)) return undefined;
+  const account = Stack.of(resource).account;
+  return `arn:${partition}:iam::${account}:${kind}${path}${name}`;
+}
+
+/** The partition of a stack: its literal partition, or the one its Region belongs to; never a guess. */
+function partitionOf(stack: Stack): string {
+  if (!Token.isUnresolved(stack.partition)) return stack.partition;
+  const region = stack.region;
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  if (region.startsWith('us-isob-')) return 'aws-iso-b';
+  if (region.startsWith('us-iso-')) return 'aws-iso';
+  if (/^[a-z]{2}(-[a-z]+)+-\d$/.test(region) && !/^(us-isof|eu-isof|eu-isoe|eusc)-/.test(region)) return 'aws';
+  throw new Error(`stack ${stack.node.path}: its partition cannot be derived from Region ${JSON.stringify(region)}: give the stack an explicit env`);
+}
+
+function one(values: string[]): string | string[] {
+  return values.length === 1 ? values[0] : values;
+}
+
+function mergeOrThrow(path: string, ...blocks: Array<ConditionJson | undefined>): ConditionJson | undefined {
+  const { merged, conflict } = mergeConditions(...blocks);
+  if (conflict) throw new Error(`${path}: contradictory conditions for one grant: ${conflict}`);
+  return merged;
+}
+
+function separationError(path: string, principal: string): Error {
+  return new Error(`${path}: ${principal} is both an administrator and a user of the key, and separationOfDuties is on. `
     + 'Use separate roles for managing and using the key, or set separationOfDuties: false.');
 }
 
@@ -469,22 +858,17 @@ function separationError(path: string, arn: string): Error {
 function awsPrincipalArns(grantee: iam.IGrantable, path: string, field: string): string[] {
   const json = grantee.grantPrincipal.policyFragment.principalJson;
   const arns = toList(json.AWS);
+  const where = Construct.isConstruct(grantee) ? ` (${grantee.node.path})` : '';
   if (arns.length === 0) {
-    throw new Error(`${path}: ${field} must be an IAM role, user or account principal, got ${JSON.stringify(json)}`);
+    throw new Error(`${path}: ${field}${where} must be an IAM role, user or account principal, got ${JSON.stringify(json)}`);
   }
   for (const arn of arns) {
     if (!Token.isUnresolved(arn) && arn !== '*' && (arn.includes('*') || arn.includes('?'))) {
-      throw new Error(`${path}: ${field} has the principal ARN ${arn} with a wildcard, which IAM rejects: name the principal exactly`);
+      throw new Error(`${path}: ${field}${where} has the principal ARN ${arn} with a wildcard, which IAM rejects: name the principal exactly`);
     }
-    if (arn === '*') throw new Error(`${path}: ${field} is "*" (everyone): name the principals instead`);
+    if (arn === '*') throw new Error(`${path}: ${field}${where} is "*" (everyone): name the principals instead`);
   }
   return arns;
-}
-
-/** The account of literal principal ARNs (or account ids), when they all name one. */
-function literalAccount(arns: string[]): string | undefined {
-  const accounts = new Set(arns.filter((a) => !Token.isUnresolved(a)).map((a) => (isAccountId(a) ? a : parseArn(a)?.account)));
-  return accounts.size === 1 ? [...accounts][0] : undefined;
 }
 
 function expandActions(actions: string[], path: string): string[] {
@@ -500,6 +884,8 @@ function expandActions(actions: string[], path: string): string[] {
 }
 
 function normaliseAlias(alias: string): string {
+  // A token (e.g. a parameter) is passed through as given: its value is only known at deploy time.
+  if (Token.isUnresolved(alias)) return alias;
   const name = alias.startsWith('alias/') ? alias : `alias/${alias}`;
   return name.replace(/[^a-zA-Z0-9/_-]/g, '-').slice(0, 256);
 }
@@ -513,3 +899,4 @@ function toList(value: unknown): string[] {
   if (value === undefined) return [];
   return (Array.isArray(value) ? value : [value]) as string[];
 }
+

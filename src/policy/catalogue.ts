@@ -116,4 +116,20 @@ export const PermissionSets = {
   verifyMac: ['kms:VerifyMac', 'kms:DescribeKey'],
   /** For principals that hand the key to AWS services through grants (EBS, RDS, ...), with kms:GrantIsForAWSResource. */
   grantManagement: ['kms:CreateGrant', 'kms:ListGrants', 'kms:RevokeGrant'],
+  /**
+   * What CloudFormation's deploying role needs in the key policy to create, read and update an `AWS::KMS::Key` and its
+   * `AWS::KMS::Alias`: the handler permissions of the two resource types' schemas
+   * (aws-cloudformation-resource-providers-kms, `key/aws-kms-key.json` and `alias/aws-kms-alias.json`), without the
+   * IAM-only actions (CreateKey, ListKeys, ListAliases). PutKeyPolicy is what the lockout safety check asks of the caller
+   * of CreateKey and PutKeyPolicy (kms-semantics.md §9). No cryptographic operation.
+   */
+  deployKey: [
+    'kms:CreateAlias', 'kms:DeleteAlias', 'kms:DescribeKey', 'kms:DisableKey', 'kms:DisableKeyRotation', 'kms:EnableKey',
+    'kms:EnableKeyRotation', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags', 'kms:PutKeyPolicy',
+    'kms:TagResource', 'kms:UntagResource', 'kms:UpdateAlias', 'kms:UpdateKeyDescription',
+  ],
+  /** What deleting an `AWS::KMS::Key` takes (its schema's delete handler): only when the removal policy destroys the key. */
+  deleteKey: ['kms:ScheduleKeyDeletion'],
+  /** Break-glass principals: the operations deletion protection denies to everyone else, and their undo (deleting-keys.md). */
+  breakGlass: ['kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion', 'kms:DisableKey', 'kms:EnableKey'],
 } as const;

@@ -20,6 +20,11 @@ function keyPolicy(stack: Stack): any[] {
   return Object.values(keys)[0].Properties.KeyPolicy.Statement;
 }
 
+/** The usage statement (Sid `Use...`, content-derived) whose actions include `action`. */
+function usage(stack: Stack, action: string): any {
+  return keyPolicy(stack).find((s) => /^Use/.test(s.Sid) && [s.Action].flat().includes(action));
+}
+
 describe('GuardedKmsKey', () => {
   test('has safe defaults: rotation, RETAIN, an alias, deletion protection, and no kms:* for the account', () => {
     const { stack, admin } = setup();
@@ -28,10 +33,10 @@ describe('GuardedKmsKey', () => {
     template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain', Properties: { EnableKeyRotation: true } });
     template.hasResourceProperties('AWS::KMS::Alias', { AliasName: Match.stringLikeRegexp('^alias/') });
     const statements = keyPolicy(stack);
-    expect(statements.map((s) => s.Sid)).toEqual(['KeyAdministration', 'DenyKeyDeletionExceptBreakGlass']);
+    expect(statements.map((s) => s.Sid)).toEqual(['KeyAdministration', 'KeyDeployment', 'DenyKeyDeletionExceptBreakGlass']);
     expect(statements[0].Action).toContain('kms:PutKeyPolicy');
     expect(statements[0].Action).not.toContain('kms:Decrypt');
-    expect(statements[1]).toMatchObject({ Effect: 'Deny', Action: ['kms:ScheduleKeyDeletion', 'kms:DisableKey'] });
+    expect(statements[2]).toMatchObject({ Effect: 'Deny', Action: ['kms:ScheduleKeyDeletion', 'kms:DisableKey'] });
     expect(JSON.stringify(statements)).not.toContain('"kms:*"');
   });
 
@@ -45,10 +50,10 @@ describe('GuardedKmsKey', () => {
     const statements = keyPolicy(stack);
     const ctx = { StringEquals: { 'kms:EncryptionContext:tenant': 'acme', 'kms:EncryptionContext:app': 'orders' } };
     expect(statements).toEqual(expect.arrayContaining([
-      expect.objectContaining({ Sid: 'Use1Ctx', Action: ['kms:Decrypt', 'kms:ReEncryptFrom'], Condition: ctx }),
-      expect.objectContaining({ Sid: 'Use1', Action: 'kms:DescribeKey' }),
+      expect.objectContaining({ Sid: expect.stringMatching(/^UseCtx[0-9a-f]{8}$/), Action: ['kms:Decrypt', 'kms:ReEncryptFrom'], Condition: ctx }),
+      expect.objectContaining({ Sid: expect.stringMatching(/^Use[0-9a-f]{8}$/), Action: 'kms:DescribeKey' }),
     ]));
-    expect(statements.find((s) => s.Sid === 'Use1').Condition).toBeUndefined();
+    expect(usage(stack, 'kms:DescribeKey').Condition).toBeUndefined();
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
@@ -62,7 +67,7 @@ describe('GuardedKmsKey', () => {
     const { stack, admin, user } = setup();
     const key = new GuardedKmsKey(stack, 'Key', { administrators: [admin] });
     key.grantDecrypt(new iam.PrincipalWithConditions(user, { StringEquals: { 'aws:SourceVpce': 'vpce-0a1b2c3d' } }));
-    expect(keyPolicy(stack).find((s) => s.Sid === 'Use1')).toMatchObject({ Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-0a1b2c3d' } } });
+    expect(usage(stack, 'kms:Decrypt')).toMatchObject({ Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-0a1b2c3d' } } });
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-0a1b2c3d' } } })]) },
     });
@@ -72,7 +77,7 @@ describe('GuardedKmsKey', () => {
     const { stack, admin, user } = setup();
     const key = new GuardedKmsKey(stack, 'Key', { administrators: [admin] });
     key.grantCapabilities(user, [KeyCapability.ENCRYPT_DECRYPT], { viaServices: ['s3', 'secretsmanager.us-east-1.amazonaws.com'] });
-    expect(keyPolicy(stack).find((s) => s.Sid === 'Use1').Condition).toEqual({
+    expect(usage(stack, 'kms:Decrypt').Condition).toEqual({
       StringEquals: { 'kms:ViaService': ['s3.us-east-1.amazonaws.com', 'secretsmanager.us-east-1.amazonaws.com'] },
     });
   });
@@ -81,7 +86,7 @@ describe('GuardedKmsKey', () => {
     const { stack, admin, user } = setup();
     const key = new GuardedKmsKey(stack, 'Key', { administrators: [admin] });
     key.grant(user, 'kms:GenerateDataKey*');
-    expect(keyPolicy(stack).find((s) => s.Sid === 'Use1').Action).toEqual([
+    expect(usage(stack, 'kms:GenerateDataKey').Action).toEqual([
       'kms:GenerateDataKey', 'kms:GenerateDataKeyPair', 'kms:GenerateDataKeyPairWithoutPlaintext', 'kms:GenerateDataKeyWithoutPlaintext',
     ]);
   });
@@ -92,7 +97,7 @@ describe('GuardedKmsKey', () => {
     key.grantCapabilities(new iam.ServicePrincipal('logs.us-east-1.amazonaws.com'), [KeyCapability.ENCRYPT_DECRYPT], {
       conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:us-east-1:111122223333:*' } },
     });
-    expect(keyPolicy(stack).find((s) => s.Sid === 'Use1')).toMatchObject({ Principal: { Service: 'logs.us-east-1.amazonaws.com' } });
+    expect(usage(stack, 'kms:Decrypt')).toMatchObject({ Principal: { Service: 'logs.us-east-1.amazonaws.com' } });
     Template.fromStack(stack).resourceCountIs('AWS::IAM::Policy', 0);
   });
 
@@ -117,13 +122,26 @@ describe('GuardedKmsKey', () => {
     });
   });
 
-  test('break-glass principals are exempt from deletion protection', () => {
+  test('break-glass principals are exempt from deletion protection and may schedule and cancel deletion, disable and enable', () => {
     const { stack, admin } = setup();
     const breakGlass = iam.Role.fromRoleArn(stack, 'BreakGlass', 'arn:aws:iam::111122223333:role/break-glass');
-    new GuardedKmsKey(stack, 'Key', { administrators: [admin], breakGlassPrincipals: [breakGlass], removalPolicy: RemovalPolicy.DESTROY });
+    new GuardedKmsKey(stack, 'Key', { administrators: [admin], breakGlassPrincipals: [breakGlass] });
     expect(keyPolicy(stack).find((s) => s.Sid === 'DenyKeyDeletionExceptBreakGlass').Condition).toEqual({
       ArnNotEquals: { 'aws:PrincipalArn': ['arn:aws:iam::111122223333:role/break-glass'] },
     });
+    expect(keyPolicy(stack).find((s) => s.Sid === 'BreakGlass')).toMatchObject({
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::111122223333:role/break-glass' },
+      Action: ['kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion', 'kms:DisableKey', 'kms:EnableKey'],
+    });
+  });
+
+  test('a key destroyed with its stack lets the deployer schedule its deletion, past deletion protection', () => {
+    const { stack, admin } = setup();
+    new GuardedKmsKey(stack, 'Key', { administrators: [admin], removalPolicy: RemovalPolicy.DESTROY });
+    const deployer = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111122223333:role/cdk-hnb659fds-cfn-exec-role-111122223333-us-east-1']] };
+    expect(keyPolicy(stack).find((s) => s.Sid === 'KeyDeployment').Action).toContain('kms:ScheduleKeyDeletion');
+    expect(keyPolicy(stack).find((s) => s.Sid === 'DenyKeyDeletionExceptBreakGlass').Condition).toEqual({ ArnNotEquals: { 'aws:PrincipalArn': [deployer] } });
   });
 
   describe('principals in other stacks never create a dependency cycle', () => {
@@ -137,7 +155,7 @@ describe('GuardedKmsKey', () => {
       expect(consumer.dependencies.map((d) => d.stackName)).toEqual(['Owner']);
       expect(stack.dependencies).toEqual([]);
       // The key policy reaches the reader through a delegation narrowed to a tag that only the reader carries.
-      const statement = keyPolicy(stack).find((s) => s.Sid === 'Use1');
+      const statement = usage(stack, 'kms:Decrypt');
       const [tagCondition] = Object.entries(statement.Condition.StringEquals);
       expect(tagCondition[0]).toMatch(/^aws:PrincipalTag\/kms-guard:[0-9a-f]{8}$/);
       Template.fromStack(consumer).hasResourceProperties('AWS::IAM::Role', {
@@ -177,7 +195,7 @@ describe('GuardedKmsKey', () => {
       const { stack, admin } = setup();
       const key = new GuardedKmsKey(stack, 'Key', { administrators: [admin] });
       key.grantDecrypt(iam.Role.fromRoleArn(stack, 'Imported', 'arn:aws:iam::111122223333:role/batch'));
-      expect(keyPolicy(stack).find((s) => s.Sid === 'Use1').Principal).toEqual({ AWS: 'arn:aws:iam::111122223333:role/batch' });
+      expect(usage(stack, 'kms:Decrypt').Principal).toEqual({ AWS: 'arn:aws:iam::111122223333:role/batch' });
     });
   });
 
@@ -187,8 +205,11 @@ describe('GuardedKmsKey', () => {
     const consumer = new Stack(app, 'Consumer', { env: { account: '444455556666', region: 'us-east-1' } });
     const reader = new iam.Role(consumer, 'Reader', { assumedBy: new iam.AccountRootPrincipal(), roleName: 'orders-reader' });
     key.grantDecrypt(reader);
-    expect(keyPolicy(stack).find((s) => s.Sid === 'Use1').Principal).toEqual({
-      AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::444455556666:role/orders-reader']] },
+    // The account principal narrowed by aws:PrincipalArn: KMS does not resolve it when it reads the policy, so the
+    // key deploys before the other account's role exists.
+    expect(usage(stack, 'kms:Decrypt')).toMatchObject({
+      Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::444455556666:root']] } },
+      Condition: { ArnEquals: { 'aws:PrincipalArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::444455556666:role/orders-reader']] } } },
     });
     Template.fromStack(consumer).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
@@ -206,7 +227,7 @@ describe('GuardedKmsKey', () => {
       administrators: [admin],
       alias: 'orders',
       requiredEncryptionContext: { app: 'orders' },
-      users: [{ grantee: user, capabilities: [KeyCapability.ENCRYPT_DECRYPT], viaServices: ['s3'] }],
+      users: [{ grantee: user, capabilities: [KeyCapability.ENCRYPT_DECRYPT] }],
       organizationId: 'o-a1b2c3d4e5',
     });
     expect(Template.fromStack(stack).toJSON()).toMatchSnapshot();
