@@ -1,4 +1,4 @@
-import { Aws, DefaultStackSynthesizer, Duration, IResolveContext, Lazy, Names, Reference, RemovalPolicy, Stack, Token, TokenComparison, Tokenization } from 'aws-cdk-lib';
+import { Annotations, Aws, DefaultStackSynthesizer, Duration, IResolveContext, Lazy, Names, Reference, RemovalPolicy, Stack, Token, TokenComparison, Tokenization } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
@@ -519,6 +519,7 @@ export class GuardedKmsKey extends kms.Key {
       }
     }
     if (named.length > 0) add({ kind: 'named', principal: { AWS: named } });
+    this.remarkAccountDelegations(named, actions, conditions);
     for (const [account, { partition, values }] of byArn) {
       add({ kind: 'delegated', account, partition, narrowing: {} }, { operator: 'ArnEquals', key: 'aws:PrincipalArn', values });
     }
@@ -526,6 +527,22 @@ export class GuardedKmsKey extends kms.Key {
       add({ kind: 'delegated', account, partition: this.stack.partition, narrowing: {} }, { operator: 'StringEquals', key: `aws:PrincipalTag/${tagKey}`, values });
     }
     return result;
+  }
+
+  /**
+   * An account principal in a key-policy Allow hands the actions to every principal of that account whose IAM policies
+   * allow them. aws-cdk-lib's `secretsmanager.Secret` and `ec2.Volume` add such statements (through their service) by
+   * themselves; they are kept, since removing them could break those constructs, but never silently.
+   */
+  private remarkAccountDelegations(arns: readonly string[], actions: readonly string[], conditions: ConditionJson | undefined): void {
+    const accounts = arns.map((a) => accountOfRoot(this.stack.resolve(a))).filter((a): a is string => a !== undefined);
+    if (accounts.length === 0) return;
+    const via = toList(conditions?.StringEquals?.['kms:ViaService']);
+    const through = via.length > 0 ? ` through ${via.map((v) => this.stack.resolve(v)).join(', ')}` : '';
+    Annotations.of(this).addWarningV2('cdk-kms-guard:account-delegation',
+      `the key policy lets any principal of account ${accounts.map((a) => JSON.stringify(a)).join(', ')} `
+      + `whose IAM policies allow it use ${actions.join(', ')}${through} (an account principal delegates to IAM; aws-cdk-lib's Secret and `
+      + 'ec2.Volume add this for their service). Grant the principals that need the key instead, or acknowledge this warning.');
   }
 
   /**
@@ -783,6 +800,20 @@ const CONFUSED_DEPUTY_KEYS = /^(aws:SourceAccount|aws:SourceArn|aws:SourceOrgID|
 
 function hasConfusedDeputyGuard(conditions: ConditionJson | undefined): boolean {
   return Object.values(conditions ?? {}).some((block) => Object.keys(block).some((k) => CONFUSED_DEPUTY_KEYS.test(k)));
+}
+
+/**
+ * The account of an account principal in its synthesized form (`arn:...:iam::ACCOUNT:root`, or a join ending in
+ * `:iam::ACCOUNT:root`, or the bare id); undefined for any other principal. `AWS::AccountId` reads as "this account".
+ */
+function accountOfRoot(resolved: unknown): string | undefined {
+  if (typeof resolved === 'string') return isAccountId(resolved) ? resolved : /:iam::(\d{12}):root$/.exec(resolved)?.[1];
+  const join = (resolved as { 'Fn::Join'?: [string, unknown[]] } | undefined)?.['Fn::Join'];
+  if (!Array.isArray(join) || !Array.isArray(join[1])) return undefined;
+  const parts = join[1];
+  const last = parts[parts.length - 1];
+  if (typeof last !== 'string' || !/:root$/.test(last)) return undefined;
+  return /:iam::(\d{12}):root$/.exec(last)?.[1] ?? 'of this stack (AWS::AccountId)';
 }
 
 function requiresContext(conditions: ConditionJson | undefined, context: Record<string, string>): boolean {

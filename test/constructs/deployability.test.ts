@@ -411,3 +411,28 @@ describe('smaller defects', () => {
     expect(message).not.toContain('${Token');
   });
 });
+
+describe('aws-cdk-lib constructs that use the key', () => {
+  test('an encrypted Secret synthesizes, the deployer can create it, and its account-wide delegation is remarked', () => {
+    const { app, owner, key } = setup();
+    new secretsmanager.Secret(owner, 'Secret', { encryptionKey: key });
+    const evaluator = AppEvaluator.synth(app);
+    const via = { viaService: 'secretsmanager.us-east-1.amazonaws.com', encryptionContext: { SecretARN: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:x' } };
+    expect(evaluator.evaluate('Owner/Key', DEPLOYER, 'kms:GenerateDataKey', via).decision).toBe('allow');
+    expect(evaluator.evaluate('Owner/Key', DEPLOYER, 'kms:GenerateDataKey').decision).toBe('implicit-deny');
+    const warnings = require('aws-cdk-lib/assertions').Annotations.fromStack(owner).findWarning('/Owner/Key', require('aws-cdk-lib/assertions').Match.stringLikeRegexp('any principal of account "111122223333".*through secretsmanager.us-east-1.amazonaws.com'));
+    expect(warnings.length).toBeGreaterThan(0);
+  });
+
+  test('an encrypted EBS volume synthesizes, the deployer can create it and the attacher attach it, through EC2', () => {
+    const { app, owner, key } = setup();
+    const ec2 = require('aws-cdk-lib/aws-ec2');
+    const volume = new ec2.Volume(owner, 'Volume', { availabilityZone: 'us-east-1a', size: require('aws-cdk-lib').Size.gibibytes(8), encrypted: true, encryptionKey: key });
+    const user = new iam.Role(owner, 'Attacher', { assumedBy: new iam.AccountRootPrincipal() });
+    volume.grantAttachVolume(user);
+    const evaluator = AppEvaluator.synth(app);
+    // services-ebs.md: creating a volume sends GenerateDataKeyWithoutPlaintext; attaching it creates a grant, as the attacher.
+    expect(evaluator.evaluate('Owner/Key', DEPLOYER, 'kms:GenerateDataKeyWithoutPlaintext', { viaService: 'ec2.us-east-1.amazonaws.com' }).decision).toBe('allow');
+    expect(createGrantThrough(evaluator, 'Owner/Key', evaluator.callerFor('Owner/Attacher'), 'ec2').decision).toBe('allow');
+  });
+});
