@@ -491,8 +491,11 @@ export class GuardedKmsKey extends kms.Key {
     };
     const services = toList(principal.Service);
     if (services.length > 0) {
+      // A condition on another stack's resource (aws:SourceArn = a bucket of the stack that uses the key) would make
+      // the key's stack depend on that stack, which depends on the key: a cycle. It gives way to the account guard.
+      const local = this.withoutOtherStacks(conditions, field);
       for (const service of services) {
-        const guarded = mergeOrThrow(this.node.path, conditions, hasConfusedDeputyGuard(conditions) ? undefined : this.serviceGuard(service));
+        const guarded = mergeOrThrow(this.node.path, local, hasConfusedDeputyGuard(local) ? undefined : this.serviceGuard(service));
         for (const s of usageStatements({ sid, target: { kind: 'named', principal: { Service: service } }, actions, conditions: guarded, encryptionContext })) {
           this.composer.add(s, { sid: s.Sid!, fixedSid });
         }
@@ -527,6 +530,24 @@ export class GuardedKmsKey extends kms.Key {
       add({ kind: 'delegated', account, partition: this.stack.partition, narrowing: {} }, { operator: 'StringEquals', key: `aws:PrincipalTag/${tagKey}`, values });
     }
     return result;
+  }
+
+  /** The conditions without those whose values refer to resources of other stacks (each dropped one noted). */
+  private withoutOtherStacks(conditions: ConditionJson | undefined, field: string): ConditionJson | undefined {
+    if (!conditions) return undefined;
+    const out: ConditionJson = {};
+    for (const [operator, block] of Object.entries(conditions)) {
+      for (const [key, value] of Object.entries(block)) {
+        const foreign = toList(value).flatMap((v) => (Token.isUnresolved(v) ? referencedResources(v) : [])).filter((r) => Stack.of(r) !== this.stack);
+        if (foreign.length > 0) {
+          Annotations.of(this).addInfo(`${field}: the condition ${operator} ${key} on ${foreign.map((r) => r.node.path).join(', ')} is left out of the key `
+            + 'policy (it would make the key\'s stack depend on a stack that depends on the key); the account guard stands in for it');
+          continue;
+        }
+        (out[operator] ??= {})[key] = value;
+      }
+    }
+    return Object.keys(out).length > 0 ? out : undefined;
   }
 
   /**
