@@ -3,25 +3,34 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { GuardedKmsKey, GuardedKmsKeyProps } from './guarded-kms-key';
-import { endpointOnlyStatement, endpointPolicyStatements } from '../builders/endpoint-statements';
+import { registerKeyWithVpcEndpoint } from './private/kms-endpoint-registry';
+import { endpointOnlyStatement } from '../builders/endpoint-statements';
 
 export interface VpceRestrictedKeyProps extends GuardedKmsKeyProps {
   /**
-   * Create a KMS interface endpoint (private DNS on) in each of these VPCs, with a policy that allows only this key
-   * (and `additionalKeyArns`). The key may then be used from these VPCs.
-   * @default - no endpoint is created; give `endpoints` or `allowedVpcIds`
+   * VPCs the key may be used from (`aws:SourceVpc`), through the KMS interface endpoint (private DNS on) that this
+   * construct puts in each of them.
+   *
+   * A VPC holds one KMS endpoint with private DNS (a second fails to deploy with "conflicting DNS domain"), so every
+   * VpceRestrictedKey restricted to a VPC shares one endpoint there: the app's own KMS endpoint in that VPC when it
+   * has one (an `ec2.InterfaceVpcEndpoint`, e.g. from `vpc.addInterfaceEndpoint`, created before the key), else one
+   * created under the VPC construct, in the VPC's stack, by the first key. Each key adds itself to that endpoint's
+   * policy. Private DNS sends all of the VPC's KMS traffic through the endpoint: see `restrictEndpointToGuardedKeys`.
+   * @default - no endpoint is used or created; give `endpoints` or `allowedVpcIds`
    * @see https://docs.aws.amazon.com/kms/latest/developerguide/kms-vpc-endpoint.html
    */
   readonly vpcs?: ec2.IVpc[];
   /**
-   * Subnets for the created endpoints.
-   * @default - the VPC's private subnets, as `InterfaceVpcEndpoint` chooses
+   * Subnets of the endpoint created in each VPC of `vpcs`. The endpoint is shared, so keys that set `subnets` on the
+   * same VPC must select the same subnets.
+   * @default - the endpoint's subnets: the VPC's private subnets, one per Availability Zone, as `InterfaceVpcEndpoint` chooses
    */
   readonly subnets?: ec2.SubnetSelection;
   /**
    * Existing KMS interface endpoints the key may be used through (`aws:SourceVpce`). Their policies are not changed
    * here: an endpoint whose id the key policy names cannot also name the key in its own policy without a dependency
-   * cycle. Prefer `vpcs`, whose endpoints this construct creates and restricts.
+   * cycle. Prefer `vpcs`, whose endpoints this construct manages. An endpoint that is also the shared endpoint of one
+   * of `vpcs` is admitted through its VPC and left out here.
    * @default - none
    */
   readonly endpoints?: ec2.IInterfaceVpcEndpoint[];
@@ -32,61 +41,93 @@ export interface VpceRestrictedKeyProps extends GuardedKmsKeyProps {
    */
   readonly allowedVpcIds?: string[];
   /**
-   * Who may use the keys through the endpoints this construct creates: account ids or principal ARNs.
+   * Who may use the endpoints of `vpcs`: account ids or principal ARNs. It is a setting of the shared endpoint, so
+   * every VpceRestrictedKey restricted to the same VPC must give the same list (an error otherwise).
    * @default - the key's account
+   * @see https://docs.aws.amazon.com/kms/latest/developerguide/kms-vpc-endpoint.html#vpce-policy-create
    */
   readonly endpointPrincipals?: string[];
   /**
-   * Other keys the created endpoints allow, by ARN.
-   * @default - only this key
+   * Other keys, by ARN, that the endpoints of `vpcs` allow as guarded keys. With `restrictEndpointToGuardedKeys`,
+   * these are the only other keys usable from the VPCs. The shared endpoint lives with the VPC: an ARN that refers to
+   * a key of another stack makes the endpoint's stack depend on that stack; prefer literal ARNs.
+   * @default - only the guarded keys
    */
   readonly additionalKeyArns?: string[];
+  /**
+   * Allow only the guarded keys (every VpceRestrictedKey restricted to the VPC, and their `additionalKeyArns`)
+   * through the endpoints of `vpcs`.
+   *
+   * Off, the endpoint policy also allows every other KMS use by `endpointPrincipals` (statement `AllowOtherKmsUse`,
+   * `kms:*` on `*`), because private DNS sends all of the VPC's KMS calls through the endpoint: other keys, AWS managed
+   * keys, ListKeys. Synth warns that the endpoint admits other keys. On, every other KMS call from the VPC is denied by
+   * the endpoint, and synth warns about that. It is a setting of the shared endpoint, so every VpceRestrictedKey
+   * restricted to the same VPC must agree (an error otherwise).
+   * @default - false: the endpoints also allow every other KMS use by `endpointPrincipals`, with a synth warning
+   * @see https://docs.aws.amazon.com/kms/latest/developerguide/kms-vpc-endpoint.html#vpce-policy
+   */
+  readonly restrictEndpointToGuardedKeys?: boolean;
 }
 
 /**
  * A GuardedKmsKey usable only through given VPC endpoints or from given VPCs. Its key policy denies the cryptographic
  * operations unless `aws:SourceVpce` or `aws:SourceVpc` is one of the allowed values, except for requests made by or
- * through AWS services, which reach KMS from their own networks. It creates a KMS interface endpoint in each VPC of
- * `vpcs`, with an endpoint policy that allows only this key.
+ * through AWS services, which reach KMS from their own networks.
  *
- * The key policy admits created endpoints by their VPC (`aws:SourceVpc`), not their id: each endpoint's policy names
- * the key, so the key policy naming the endpoint would be a dependency cycle.
+ * In each VPC of `vpcs` the key is used through one KMS interface endpoint with private DNS, shared by every
+ * VpceRestrictedKey restricted to that VPC (a VPC holds only one): the app's own KMS endpoint there if it has one,
+ * else an endpoint created under the VPC construct by the first key. Its policy allows the guarded keys for
+ * `endpointPrincipals`, and by default every other KMS use by them too, so that the rest of the VPC's KMS calls keep
+ * working; `restrictEndpointToGuardedKeys` cuts those off. Synth warns either way.
+ *
+ * The key policy admits these endpoints by their VPC (`aws:SourceVpc`), not their id: the endpoint's policy names
+ * the key, so the key policy naming the endpoint would be a dependency cycle. For the same reason the endpoint's
+ * policy names keys of other stacks than the VPC's by account, Region and alias (`kms:ResourceAliases`) rather than
+ * by ARN: each key's stack depends on the VPC's stack, never the reverse.
  */
 export class VpceRestrictedKey extends GuardedKmsKey {
-  /** The endpoints created in `vpcs`. */
+  /**
+   * The KMS endpoints this key is used through, one per VPC of `vpcs`. They are shared with the other
+   * VpceRestrictedKeys restricted to the same VPCs, and may be the app's own endpoints.
+   */
   public readonly createdEndpoints: ec2.InterfaceVpcEndpoint[];
 
   public constructor(scope: Construct, id: string, props: VpceRestrictedKeyProps) {
     super(scope, id, props);
     const vpcs = props.vpcs ?? [];
-    const endpoints = props.endpoints ?? [];
-    if (vpcs.length === 0 && endpoints.length === 0 && (props.allowedVpcIds ?? []).length === 0) {
+    if (vpcs.length === 0 && (props.endpoints ?? []).length === 0 && (props.allowedVpcIds ?? []).length === 0) {
       throw new Error(`${this.node.path}: a VpceRestrictedKey needs vpcs (to create endpoints), endpoints, or allowedVpcIds`);
     }
-    for (const c of [...vpcs, ...endpoints]) this.checkSameRegion(c);
+    if (props.restrictEndpointToGuardedKeys === true && vpcs.length === 0) {
+      throw new Error(`${this.node.path}: restrictEndpointToGuardedKeys is true but vpcs is empty: `
+        + 'it applies to the endpoints of vpcs only (endpoints and allowedVpcIds are not managed here). Add the VPCs to vpcs, or remove the setting.');
+    }
+    if (props.endpointPrincipals !== undefined && props.endpointPrincipals.length === 0) {
+      throw new Error(`${this.node.path}: endpointPrincipals is empty, so nobody could use the endpoints: expected account ids or principal ARNs. `
+        + 'Remove it to allow the key\'s account.');
+    }
+    for (const c of [...vpcs, ...(props.endpoints ?? [])]) this.checkSameRegion(c);
 
-    // The endpoints live under the key, in the key's stack, so the key policy and the endpoint policies never make
-    // the stacks that hold the VPCs depend on the key.
-    this.createdEndpoints = vpcs.map((vpc, i) => new ec2.InterfaceVpcEndpoint(this, vpcs.length === 1 ? 'KmsEndpoint' : `KmsEndpoint${i}`, {
-      vpc,
-      service: ec2.InterfaceVpcEndpointAwsService.KMS,
-      privateDnsEnabled: true,
+    const shared = vpcs.map((vpc) => registerKeyWithVpcEndpoint(vpc, {
+      key: this,
+      keyArn: this.keyArn,
+      aliasName: this.aliasName,
+      additionalKeyArns: props.additionalKeyArns ?? [],
+      principals: props.endpointPrincipals ?? [this.stack.account],
+      restrictToGuardedKeys: props.restrictEndpointToGuardedKeys ?? false,
       subnets: props.subnets,
     }));
+    this.createdEndpoints = shared.filter((e, i) => shared.indexOf(e) === i);
+
+    // A shared endpoint's policy names this key: naming its id here too would be a cycle. Its VPC admits it already.
+    const endpoints = (props.endpoints ?? []).filter((e) => !shared.some((s) => s === e || s.vpcEndpointId === e.vpcEndpointId));
     for (const e of endpoints) {
       Annotations.of(this).addInfo(`endpoint ${e.node.path} is admitted by id; its own policy is not managed here and may allow other keys`);
     }
     this.addToResourcePolicy(iam.PolicyStatement.fromJson(endpointOnlyStatement(
       endpoints.map((e) => e.vpcEndpointId),
-      [...vpcs.map((v) => v.vpcId), ...(props.allowedVpcIds ?? [])],
+      [...vpcs.map((v) => v.vpcId), ...(props.allowedVpcIds ?? [])].filter((v, i, all) => all.indexOf(v) === i),
     )));
-
-    const principals = props.endpointPrincipals ?? [this.stack.account];
-    for (const endpoint of this.createdEndpoints) {
-      for (const s of endpointPolicyStatements({ keyArns: [this.keyArn, ...(props.additionalKeyArns ?? [])], principals, actions: ['kms:*'] })) {
-        endpoint.addToPolicy(iam.PolicyStatement.fromJson(s));
-      }
-    }
   }
 
   private checkSameRegion(construct: Construct): void {

@@ -115,7 +115,7 @@ describe('VpceRestrictedKey, proved with the evaluator', () => {
   const user = new iam.Role(owner, 'User', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
   new VpceRestrictedKey(owner, 'Key', { administrators: [admin], vpcs: [vpc], users: [{ grantee: user, capabilities: [KeyCapability.ENCRYPT_DECRYPT] }] });
   const evaluator = AppEvaluator.synth(app);
-  const through = { throughEndpoint: 'Owner/Key/KmsEndpoint' };
+  const through = { throughEndpoint: 'Owner/Vpc/KmsGuardEndpoint' };
 
   test('the user can encrypt and decrypt through the key\'s endpoint', () => {
     expect(sorted(evaluator.allowedActions('Owner/Key', evaluator.callerFor('Owner/User'), through))).toEqual(
