@@ -6,6 +6,9 @@
 import { ResolveContext, resolveContexts, resolveValue } from './intrinsics';
 import { PLACEHOLDER_ACCOUNT, PLACEHOLDER_REGION, StackTemplate } from './stack-template';
 import { containsUnresolved, isUnresolvedText } from './unresolved';
+import { parseAliasArn, parseKeyArn } from '../policy/arn';
+import { parseAwsPrincipal } from '../policy/principal';
+import { ServiceIntegration, integrationFor, keyReferencesOf } from '../policy/service-integrations';
 
 /** Where a resource is declared. */
 export interface ResourceLocation {
@@ -38,7 +41,51 @@ export interface KmsKeyModel extends ResourceLocation {
   /** Names (`alias/x`) of the AWS::KMS::Alias resources, in any stack, whose TargetKeyId is this key. */
   readonly aliases: string[];
   readonly tags: Record<string, string>;
+  /** The AWS principals the key policy's `Principal` elements name, each with where it comes from. */
+  readonly policyPrincipals: KeyPolicyPrincipal[];
   readonly unresolved: string[];
+}
+
+/**
+ * An AWS principal named in a key policy. KMS rejects a key policy whose principals do not exist or are not visible
+ * to it (kms-semantics.md §9, cdk-ecosystem.md §8 "Principals must exist"), so where each one comes from decides
+ * whether the key's stack can deploy.
+ */
+export interface KeyPolicyPrincipal {
+  /** The value as resolved, e.g. `arn:aws:iam::111122223333:role/admin` or `111122223333`. */
+  readonly arn: string;
+  /** The statement naming it: `Sid "X"` or `statement #2`. */
+  readonly statement: string;
+  /**
+   * `app-principal`: a role or user of the app (`stackName`, `logicalId`); `account-root`: an account (its root);
+   * `external`: a literal role, user or session ARN that the app does not define; `unresolved`: a value that cannot be
+   * known offline; `invalid`: a value IAM rejects (a wildcard inside an ARN, a group).
+   */
+  readonly origin: 'app-principal' | 'account-root' | 'external' | 'unresolved' | 'invalid';
+  /** For `app-principal`: where the role or user is declared. */
+  readonly stackName?: string;
+  readonly logicalId?: string;
+  readonly constructPath?: string;
+  /** For `app-principal`: the Region of its stack (IAM is global, but stack names repeat across Regions). */
+  readonly region?: string;
+  readonly account?: string;
+}
+
+/** A resource encrypted under a key of the app, through a service integration (service-integrations.ts). */
+export interface EncryptedResourceModel {
+  readonly location: ResourceLocation;
+  readonly resourceType: string;
+  readonly integration: ServiceIntegration;
+  /** The ARN of the app's key it names. */
+  readonly keyArn: string;
+  /**
+   * The resource's ARN as the service puts it in its encryption context and `aws:SourceArn` (for a log group, the
+   * ARN without the trailing `:*`), when the resource type's ARN is modelled.
+   * @default - not modelled
+   */
+  readonly resourceArn?: string;
+  /** What `Ref` returns (a table name, a queue URL, ...), when modelled. @default - not modelled */
+  readonly resourceRef?: string;
 }
 
 export interface PrincipalModel extends ResourceLocation {
@@ -76,6 +123,12 @@ export interface KmsEndpointModel extends ResourceLocation {
   readonly serviceName: string;
   /** The endpoint policy; undefined means the default policy, which allows everything (kms-vpc-endpoint.md). */
   readonly policy?: any;
+  /**
+   * Whether the endpoint answers for the service's public DNS name in its VPC. A VPC can have only one such endpoint
+   * per service. CloudFormation's default is false; aws-cdk-lib writes the property explicitly (true unless told
+   * otherwise). Undefined when the template's value cannot be resolved.
+   */
+  readonly privateDnsEnabled: boolean | undefined;
   readonly unresolved: string[];
 }
 
@@ -86,6 +139,12 @@ export interface StackInfo {
   readonly partition: string;
   readonly accountIsPlaceholder: boolean;
   readonly regionIsPlaceholder: boolean;
+  /** The cloud assembly artifact id, which `dependencies` name. @default - not read from a cloud assembly */
+  readonly artifactId?: string;
+  /** The role CloudFormation deploys the stack with. @default - unknown: the CLI's own credentials */
+  readonly deployerArn?: string;
+  /** Artifact ids of the stacks this stack's deployment waits for (directly). @default - none known */
+  readonly dependencies?: string[];
 }
 
 export interface AppModel {
@@ -93,6 +152,8 @@ export interface AppModel {
   readonly keys: KmsKeyModel[];
   readonly principals: PrincipalModel[];
   readonly endpoints: KmsEndpointModel[];
+  /** Resources encrypted under a key of the app, by integration (only references that name an app's key). */
+  readonly encryptedResources: EncryptedResourceModel[];
   /** Unresolved values (with where they are), placeholder environments, policies attached to principals outside the app. */
   readonly warnings: string[];
 }
@@ -106,9 +167,10 @@ export function buildAppModel(stacks: StackTemplate[]): AppModel {
   const readers = normalized.map((s, i) => new StackReader(s, contexts[i]));
 
   const collected = collect(readers);
-  const keys = buildKeys(collected);
   const principals = buildPrincipals(collected, warnings);
+  const keys = buildKeys(collected, principals);
   const endpoints = buildEndpoints(collected, warnings);
+  const encryptedResources = buildEncryptedResources(collected, keys, warnings);
 
   for (const item of [...keys, ...principals, ...endpoints]) {
     const where = `${item.stackName}/${item.constructPath ?? item.logicalId}`;
@@ -123,10 +185,14 @@ export function buildAppModel(stacks: StackTemplate[]): AppModel {
       partition: s.partition ?? 'aws',
       accountIsPlaceholder: s.accountIsPlaceholder === true,
       regionIsPlaceholder: s.regionIsPlaceholder === true,
+      ...(s.artifactId !== undefined ? { artifactId: s.artifactId } : {}),
+      ...(s.deployerArn !== undefined ? { deployerArn: s.deployerArn } : {}),
+      ...(s.dependencies !== undefined ? { dependencies: [...s.dependencies] } : {}),
     })),
     keys,
     principals,
     endpoints,
+    encryptedResources,
     warnings: [...new Set(warnings)],
   };
 }
@@ -218,12 +284,16 @@ interface Collected {
   /** Users added to groups by AWS::IAM::UserToGroupAddition: account/group -> user names. */
   readonly groupAdditions: Array<{ account: string; group: string; users: string[] }>;
   readonly endpoints: Array<{ reader: StackReader; id: string; resource: Record<string, any> }>;
+  /** Resources whose type has a service integration (service-integrations.ts). */
+  readonly integrated: Array<{ reader: StackReader; id: string; resource: Record<string, any>; integration: ServiceIntegration }>;
   /** Unresolved values of resources that are not themselves in the model (aliases, group additions). */
   readonly notes: string[];
 }
 
 function collect(readers: StackReader[]): Collected {
-  const c: Collected = { keys: [], aliases: [], principals: [], groups: [], attachments: [], groupAdditions: [], endpoints: [], notes: [] };
+  const c: Collected = {
+    keys: [], aliases: [], principals: [], groups: [], attachments: [], groupAdditions: [], endpoints: [], integrated: [], notes: [],
+  };
   for (const reader of readers) {
     const account = reader.stack.account;
     for (const [id, resource] of reader.resources) {
@@ -286,8 +356,11 @@ function collect(readers: StackReader[]): Collected {
         case 'AWS::EC2::VPCEndpoint':
           c.endpoints.push({ reader, id, resource });
           break;
-        default:
+        default: {
+          const integration = typeof resource.Type === 'string' ? integrationFor(resource.Type) : undefined;
+          if (integration) c.integrated.push({ reader, id, resource, integration });
           break;
+        }
       }
       if (resource.Type === 'AWS::KMS::Alias' || resource.Type === 'AWS::IAM::UserToGroupAddition') c.notes.push(...notes.map((m) => `${where}: ${m}`));
     }
@@ -303,7 +376,7 @@ function defaultKeyPolicy(partition: string, account: string): any {
   };
 }
 
-function buildKeys(c: Collected): KmsKeyModel[] {
+function buildKeys(c: Collected, principals: readonly PrincipalModel[]): KmsKeyModel[] {
   const primaries = new Map<string, { keySpec: string; keyUsage: string }>();
   const keys = c.keys.map(({ reader, id, resource }) => {
     const props: Record<string, any> = isRecord(resource.Properties) ? resource.Properties : {};
@@ -330,6 +403,7 @@ function buildKeys(c: Collected): KmsKeyModel[] {
       enableKeyRotation: bool(reader.resolve(props.EnableKeyRotation, notes), false, 'EnableKeyRotation', notes),
       aliases: [],
       tags: tagsOf(reader.resolve(props.Tags, notes)),
+      policyPrincipals: policy === undefined ? [] : policyPrincipalsOf(policy, principals),
       unresolved: notes,
     };
     if (!replica) primaries.set(arn, { keySpec: key.keySpec, keyUsage: key.keyUsage });
@@ -344,6 +418,128 @@ function buildKeys(c: Collected): KmsKeyModel[] {
       .map((a) => a.name);
     return { ...key, ...(primary ?? {}), aliases: [...new Set(aliases)].sort() };
   });
+}
+
+/** The AWS principals of a resolved key policy's `Principal` elements (not `NotPrincipal`, not `"*"`, not services). */
+function policyPrincipalsOf(policy: unknown, principals: readonly PrincipalModel[]): KeyPolicyPrincipal[] {
+  const list = isRecord(policy) ? policy.Statement : undefined;
+  const statements = Array.isArray(list) ? list : list === undefined ? [] : [list];
+  const out: KeyPolicyPrincipal[] = [];
+  statements.forEach((st, index) => {
+    if (!isRecord(st) || !isRecord(st.Principal)) return;
+    const statement = typeof st.Sid === 'string' ? `Sid "${st.Sid}"` : `statement #${index}`;
+    const aws = st.Principal.AWS;
+    for (const value of Array.isArray(aws) ? aws : aws === undefined ? [] : [aws]) {
+      if (typeof value !== 'string') {
+        out.push({ arn: JSON.stringify(value), statement, origin: 'invalid' });
+        continue;
+      }
+      if (value === '*') continue;
+      if (isUnresolvedText(value)) {
+        out.push({ arn: value, statement, origin: 'unresolved' });
+        continue;
+      }
+      const entry = parseAwsPrincipal(value);
+      if ('error' in entry) {
+        out.push({ arn: value, statement, origin: 'invalid' });
+      } else if (entry.type === 'account') {
+        out.push({ arn: value, statement, origin: 'account-root', account: entry.account });
+      } else if (entry.type === 'role' || entry.type === 'user') {
+        // IAM names are unique without regard to case; the ARN's path does not take part (as in the evaluator).
+        const own = principals.find((p) => p.kind === entry.type && p.account === entry.account && p.name.toLowerCase() === entry.name.toLowerCase());
+        out.push(own
+          ? {
+            arn: value,
+            statement,
+            origin: 'app-principal',
+            account: entry.account,
+            region: own.region,
+            stackName: own.stackName,
+            logicalId: own.logicalId,
+            ...(own.constructPath !== undefined ? { constructPath: own.constructPath } : {}),
+          }
+          : { arn: value, statement, origin: 'external', account: entry.account });
+      } else if (entry.type !== 'everyone') {
+        out.push({ arn: value, statement, origin: 'external', ...('account' in entry ? { account: entry.account } : {}) });
+      }
+    }
+  });
+  return out;
+}
+
+/**
+ * Resources encrypted under a key of the app. Each key reference is resolved and matched to a key by key ARN, key id
+ * (same account and Region), alias name (same account and Region) or alias ARN. A reference that cannot be resolved,
+ * or that names a key the app does not define (an AWS managed key, an imported key), becomes a warning: its deploy
+ * needs cannot be checked.
+ */
+function buildEncryptedResources(c: Collected, keys: readonly KmsKeyModel[], warnings: string[]): EncryptedResourceModel[] {
+  const out: EncryptedResourceModel[] = [];
+  for (const { reader, id, resource, integration } of c.integrated) {
+    const props: Record<string, any> = isRecord(resource.Properties) ? resource.Properties : {};
+    const location = reader.location(id, resource);
+    const where = `${location.stackName}/${location.constructPath ?? id}`;
+    for (const reference of keyReferencesOf(integration, props)) {
+      const notes: string[] = [];
+      const value = reader.resolve(reference, notes);
+      // `Ref: AWS::NoValue` removes the property: no key named.
+      if (value === undefined) continue;
+      if (typeof value !== 'string' || isUnresolvedText(value)) {
+        warnings.push(`${where}: the KMS key of this ${integration.resourceType} cannot be resolved (${notes[0] ?? JSON.stringify(value)}): what deploying it needs of the key is not checked`);
+        continue;
+      }
+      const key = findKey(keys, value, location);
+      if (!key) {
+        warnings.push(`${where}: the ${integration.resourceType} is encrypted under ${value}, which is not a key of the app: what deploying it needs of that key is not checked`);
+        continue;
+      }
+      const scratch: string[] = [];
+      const known = (v: string | undefined): string | undefined => (v === undefined || isUnresolvedText(v) ? undefined : v);
+      const resourceRef = known(reader.string({ Ref: id }, scratch));
+      out.push({
+        location,
+        resourceType: integration.resourceType,
+        integration,
+        keyArn: key.arn,
+        ...optional('resourceArn', known(contextArnOf(integration.resourceType, id, reader, resourceRef, location, scratch))),
+        ...optional('resourceRef', resourceRef),
+      });
+    }
+  }
+  return out;
+}
+
+function optional<K extends string>(name: K, value: string | undefined): { [P in K]?: string } {
+  return (value === undefined ? {} : { [name]: value }) as { [P in K]?: string };
+}
+
+/** The key a reference names: key ARN, alias ARN, `alias/name` or key id (these two in the resource's account and Region). */
+function findKey(keys: readonly KmsKeyModel[], value: string, at: ResourceLocation): KmsKeyModel | undefined {
+  const keyArn = parseKeyArn(value);
+  if (keyArn) return keys.find((k) => k.arn === value);
+  const aliasArn = parseAliasArn(value);
+  if (aliasArn) return keys.find((k) => k.account === aliasArn.account && k.region === aliasArn.region && k.aliases.includes(aliasArn.aliasName));
+  if (value.startsWith('alias/')) return keys.find((k) => k.account === at.account && k.region === at.region && k.aliases.includes(value));
+  return keys.find((k) => k.account === at.account && k.region === at.region && k.keyId === value);
+}
+
+/**
+ * The ARN a service puts in its encryption context and `aws:SourceArn` for the resource. CloudWatch Logs uses the log
+ * group's ARN without the `:*` that `Fn::GetAtt Arn` ends with (encrypt-log-data-kms.md: "the ARN of the log group",
+ * `arn:aws:logs:REGION:ACCOUNT:log-group:NAME`); SNS topics and Secrets Manager secrets return their ARN from `Ref`.
+ */
+function contextArnOf(
+  type: string, id: string, reader: StackReader, ref: string | undefined, at: ResourceLocation, notes: string[],
+): string | undefined {
+  switch (type) {
+    case 'AWS::Logs::LogGroup':
+      return ref === undefined ? undefined : `arn:${at.partition}:logs:${at.region}:${at.account}:log-group:${ref}`;
+    case 'AWS::SNS::Topic':
+    case 'AWS::SecretsManager::Secret':
+      return ref;
+    default:
+      return reader.string({ 'Fn::GetAtt': [id, 'Arn'] }, notes);
+  }
 }
 
 interface GroupInfo {
@@ -529,6 +725,8 @@ function buildEndpoints(c: Collected, warnings: string[]): KmsEndpointModel[] {
       vpcId: reader.string(props.VpcId, notes) ?? '',
       serviceName,
       ...(policy !== undefined ? { policy } : {}),
+      // CloudFormation's default for PrivateDnsEnabled is false (AWS::EC2::VPCEndpoint reference).
+      privateDnsEnabled: bool(reader.resolve(props.PrivateDnsEnabled, notes), false, 'PrivateDnsEnabled', notes),
       unresolved: notes,
     });
   }

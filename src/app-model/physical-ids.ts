@@ -167,6 +167,11 @@ const RULES: Readonly<Record<string, TypeRule>> = {
     ref: secretArn,
     attributes: { Id: secretArn },
   },
+  // CloudTrail calls KMS as itself with aws:SourceArn = the trail ARN (create-kms-key-policy-for-cloudtrail).
+  'AWS::CloudTrail::Trail': {
+    ref: (s) => named(s, 'TrailName', 128),
+    attributes: { Arn: (s) => arn(s, 'cloudtrail', true, `trail/${named(s, 'TrailName', 128)}`) },
+  },
 };
 
 /** Whether `Ref`/`Fn::GetAtt` of this resource type are modelled at all. */

@@ -20,6 +20,24 @@ export interface StackTemplate {
   readonly accountIsPlaceholder?: boolean;
   /** The region is a stand-in. */
   readonly regionIsPlaceholder?: boolean;
+  /**
+   * The cloud assembly artifact id (what `dependencies` name). Stacks of a nested assembly (a Stage) carry the
+   * directory of that assembly as a prefix, `assembly-Prod/ProdKeys`, as artifact ids are unique within one manifest only.
+   * @default - not read from a cloud assembly
+   */
+  readonly artifactId?: string;
+  /**
+   * The role CloudFormation deploys this stack with (the manifest's `cloudFormationExecutionRoleArn`, pseudo
+   * parameters resolved): the caller of every CreateKey and PutKeyPolicy of the stack.
+   * @default - unknown: the synthesizer passes no role, so CloudFormation uses the deploying CLI's own credentials
+   */
+  readonly deployerArn?: string;
+  /**
+   * Artifact ids (same form as `artifactId`) of the stacks this stack's deployment waits for (the manifest's
+   * `dependencies`, stack artifacts only).
+   * @default - none known
+   */
+  readonly dependencies?: string[];
 }
 
 /** Stand-ins for `unknown-account` / `unknown-region` (environment-agnostic stacks). */

@@ -3,9 +3,10 @@
  * compiled entry point over examples/scenarios.
  */
 import { spawnSync } from 'child_process';
-import { existsSync, readFileSync, readdirSync } from 'fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
 import { join } from 'path';
-import { runCli } from '../../src/cli/main';
+import { formatFinding, runCli } from '../../src/cli/main';
 
 const KEY_ARN = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
@@ -241,5 +242,84 @@ describe('kms-guard end to end', () => {
       expect(typeof result.explanation).toBe('string');
       expect(result.errors).toEqual([]);
     }
+  });
+});
+
+describe('runCli readiness', () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  const DEPLOYER = 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/cdk-hnb659fds-cfn-exec-role-${AWS::AccountId}-${AWS::Region}';
+  const manage = ['kms:DescribeKey', 'kms:PutKeyPolicy', 'kms:GetKeyPolicy', 'kms:TagResource', 'kms:EnableKeyRotation', 'kms:ScheduleKeyDeletion'];
+  /** A cloud assembly with one stack holding one key whose policy names `principals` with `manage`. */
+  function assembly(principals: string[], withRole = true): string {
+    const dir = mkdtempSync(join(tmpdir(), 'kms-guard-cli-readiness-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({
+      version: '54.0.0',
+      artifacts: {
+        KeyStack: {
+          type: 'aws:cloudformation:stack',
+          environment: 'aws://111122223333/us-east-1',
+          properties: { templateFile: 'KeyStack.template.json', ...(withRole ? { cloudFormationExecutionRoleArn: DEPLOYER } : {}) },
+          metadata: { '/KeyStack/Key/Resource': [{ type: 'aws:cdk:logicalId', data: 'Key1234' }] },
+        },
+      },
+    }));
+    writeFileSync(join(dir, 'KeyStack.template.json'), JSON.stringify({
+      Resources: {
+        Key1234: {
+          Type: 'AWS::KMS::Key',
+          Properties: { KeyPolicy: { Version: '2012-10-17', Statement: [{ Sid: 'Manage', Effect: 'Allow', Principal: { AWS: principals }, Action: manage, Resource: '*' }] } },
+        },
+      },
+    }));
+    return dir;
+  }
+  const ADMIN = 'arn:aws:iam::111122223333:role/key-admin';
+  const EXEC = 'arn:aws:iam::111122223333:role/cdk-hnb659fds-cfn-exec-role-111122223333-us-east-1';
+
+  test('GIVEN a key policy that locks out the deploying role (customer-managed-policies.md) THEN one ERROR line, the count, and exit 1', () => {
+    const r = run(['readiness', assembly([ADMIN])]);
+    expect(r.code).toBe(1);
+    expect(r.out).toHaveLength(2);
+    expect(r.out[0]).toMatch(/^ERROR KeyStack\/Key\/Resource \[lockout\] the key policy of KeyStack\/Key\/Resource does not allow the role that deploys stack KeyStack, `arn:aws:iam::111122223333:role\/cdk-hnb659fds-cfn-exec-role-111122223333-us-east-1`/);
+    expect(r.out[1]).toBe('1 error, 0 warnings');
+    expect(r.err).toEqual([]);
+  });
+
+  test('GIVEN a key policy naming the deploying role THEN only the count, and exit 0', () => {
+    const r = run(['readiness', assembly([ADMIN, EXEC])]);
+    expect(r).toMatchObject({ code: 0, out: ['0 errors, 0 warnings'], err: [] });
+  });
+
+  test('GIVEN only warnings (no deploying role in the manifest: the CLI\'s credentials) THEN WARN lines and exit 0', () => {
+    const r = run(['readiness', assembly([ADMIN], false)]);
+    expect(r.code).toBe(0);
+    expect(r.out).toEqual([expect.stringMatching(/^WARN KeyStack\/Key\/Resource \[lockout\] the deployer of stack KeyStack is unknown/), '0 errors, 1 warning']);
+  });
+
+  test('GIVEN a directory without a cloud assembly THEN stderr names it and exit 2', () => {
+    const r = run(['readiness', join(tmpdir(), 'kms-guard-no-such-assembly')]);
+    expect(r.code).toBe(2);
+    expect(r.out).toEqual([]);
+    expect(r.err).toEqual([expect.stringMatching(/^kms-guard: .*kms-guard-no-such-assembly: cannot read a cloud assembly: cannot read .*manifest\.json/)]);
+  });
+
+  test.each([[['readiness']], [['readiness', 'a', 'b']]])('GIVEN %j THEN the usage and exit 1', (args) => {
+    const r = run(args);
+    expect(r.code).toBe(1);
+    expect(r.err.join('\n')).toContain('kms-guard readiness CDK_OUT_DIR');
+  });
+
+  test('--help lists readiness', () => {
+    expect(run(['--help']).out.join('\n')).toContain('kms-guard readiness CDK_OUT_DIR');
+  });
+
+  test('formatFinding: the construct path without its stack name, or the logical id; WARN for warnings', () => {
+    const base = { check: 'lockout', stackName: 'Prod-Keys', logicalId: 'Key1', message: 'm' };
+    expect(formatFinding({ ...base, severity: 'error', constructPath: 'Prod-Keys/Data/Key/Resource' })).toBe('ERROR Prod-Keys/Data/Key/Resource [lockout] m');
+    expect(formatFinding({ ...base, severity: 'warning', constructPath: 'Prod/Keys/Key/Resource' })).toBe('WARN Prod-Keys/Prod/Keys/Key/Resource [lockout] m');
+    expect(formatFinding({ ...base, severity: 'warning' })).toBe('WARN Prod-Keys/Key1 [lockout] m');
   });
 });

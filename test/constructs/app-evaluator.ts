@@ -4,6 +4,7 @@
  */
 import { App } from 'aws-cdk-lib';
 import { EvaluationResult, KmsAccessEvaluator } from '../../src';
+import { ReadinessFinding, checkDeployReadiness } from '../../src/analysis/deploy-readiness';
 import { AppModel, KmsEndpointModel, KmsKeyModel, PrincipalModel, buildAppModel } from '../../src/app-model/app-model';
 import { readCloudAssembly } from '../../src/app-model/cloud-assembly';
 import { ALL_KMS_ACTIONS, actionFacts } from '../../src/policy/catalogue';
@@ -84,6 +85,14 @@ export class AppEvaluator {
       caller: { arn: caller.arn, identityPolicies: caller.identityPolicies ?? [] },
       request: { action: 'kms:PutKeyPolicy', newKeyPolicy: key.policy },
     });
+  }
+
+  /**
+   * What would make deploying the app fail on its KMS keys (src/analysis/deploy-readiness.ts), e.g.
+   * `expect(app.readiness().filter((f) => f.severity === 'error')).toEqual([])`.
+   */
+  public readiness(): ReadinessFinding[] {
+    return checkDeployReadiness(this.model);
   }
 
   private endpoint(pathPrefix: string): KmsEndpointModel {

@@ -1,0 +1,89 @@
+/**
+ * What a deploy-readiness check reports, and the small pieces every check shares: where a finding is, which stack a
+ * resource belongs to, and how CloudFormation's deploying role appears to KMS. Pure.
+ */
+import { AppModel, KmsKeyModel, ResourceLocation, StackInfo } from '../app-model/app-model';
+
+/** One thing that would make a deployment fail (error) or that could not be checked (warning). */
+export interface ReadinessFinding {
+  /** Stable id of the check, e.g. `lockout`, `deployer-cannot-create`. */
+  readonly check: string;
+  readonly severity: 'error' | 'warning';
+  readonly stackName: string;
+  readonly logicalId: string;
+  /** The construct path, when the template or the cloud assembly gives it. */
+  readonly constructPath?: string;
+  /** What is wrong, the value, what was expected and how to fix it. */
+  readonly message: string;
+}
+
+export function findingAt(at: ResourceLocation, check: string, severity: 'error' | 'warning', message: string): ReadinessFinding {
+  return {
+    check,
+    severity,
+    stackName: at.stackName,
+    logicalId: at.logicalId,
+    ...(at.constructPath !== undefined ? { constructPath: at.constructPath } : {}),
+    message,
+  };
+}
+
+/** The stack a resource is declared in (stack names repeat across accounts and Regions, e.g. in stages). */
+export function stackOf(model: AppModel, at: ResourceLocation): StackInfo | undefined {
+  return model.stacks.find((s) => s.stackName === at.stackName && s.account === at.account && s.region === at.region);
+}
+
+/** `Stack/Construct/Path` or `Stack/LogicalId`, for messages. */
+export function describeLocation(at: ResourceLocation): string {
+  return at.constructPath ?? `${at.stackName}/${at.logicalId}`;
+}
+
+/**
+ * The session KMS sees when CloudFormation acts with a service role: CloudFormation assumes the role with the session
+ * name `AWSCloudFormation`. A user ARN (or an ARN already naming a session) is the caller itself. Undefined when the
+ * text is not an IAM role or user ARN.
+ */
+export function deployerSession(deployerArn: string): string | undefined {
+  const role = /^arn:([^:]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(deployerArn);
+  if (role) return `arn:${role[1]}:sts::${role[2]}:assumed-role/${role[3]}/AWSCloudFormation`;
+  if (/^arn:[^:]+:iam::\d{12}:user\/(?:.*\/)?[^/]+$/.test(deployerArn)) return deployerArn;
+  if (/^arn:[^:]+:sts::\d{12}:assumed-role\/[^/]+\/[^/]+$/.test(deployerArn)) return deployerArn;
+  return undefined;
+}
+
+/** The account of an IAM or STS ARN. */
+export function accountOfArn(arn: string): string | undefined {
+  return /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(arn)?.[1];
+}
+
+/** The key as the evaluator's scenario describes it. */
+export function keyScenario(key: KmsKeyModel): Record<string, unknown> {
+  return {
+    arn: key.arn,
+    policy: key.policy,
+    keySpec: key.keySpec,
+    keyUsage: key.keyUsage,
+    ...(key.multiRegion !== undefined ? { multiRegion: key.multiRegion } : {}),
+    ...(key.multiRegionKeyType !== undefined ? { multiRegionKeyType: key.multiRegionKeyType } : {}),
+    aliases: key.aliases,
+    tags: key.tags,
+  };
+}
+
+/**
+ * A stand-in for the deploying role's own IAM policies, which are not part of the app. The CDK bootstrap's
+ * cfn-exec-role has AdministratorAccess by default: used only to tell, in a message, whether a request that the key
+ * policy alone does not allow would pass through the key policy's delegation to the account.
+ */
+export const ADMINISTRATOR_STAND_IN = {
+  Version: '2012-10-17',
+  Statement: [{ Sid: 'StandInForAdministratorAccess', Effect: 'Allow', Action: 'kms:*', Resource: '*' }],
+};
+
+/** The first error of an evaluation, with where it is, for "could not be checked" messages. */
+export function firstError(errors: ReadonlyArray<{ message: string; policy?: string; statement?: string; field?: string }>): string {
+  const e = errors[0];
+  if (!e) return 'the evaluator could not read the scenario';
+  const where = [e.policy, e.statement, e.field].filter((x) => x !== undefined).join(', ');
+  return `${e.message}${where ? ` (${where})` : ''}`;
+}
