@@ -48,7 +48,9 @@ export class KeyPolicyComposer {
     const key = mergeKey(options, statement.Effect, actions, statement.Condition, Object.keys(principal));
     const existing = this.byMergeKey.get(key);
     if (existing) {
-      if (existing.fixedSid && JSON.stringify([existing.effect, existing.actions, existing.conditions]) !== JSON.stringify([statement.Effect, actions, statement.Condition])) {
+      const content = (effect: string, acts: string[], conditions: unknown): string => JSON.stringify([effect, acts, conditions]);
+      const same = content(existing.effect, existing.actions, existing.conditions) === content(statement.Effect, actions, statement.Condition);
+      if (existing.fixedSid && !same) {
         throw new Error(`the key policy already has a statement with Sid ${JSON.stringify(options.sid)} and different content`);
       }
       for (const [kind, values] of Object.entries(principal)) addAll((existing.principal[kind] ??= []), values);
@@ -150,7 +152,9 @@ function withNarrowing(e: Entry): ConditionJson | undefined {
   return conditions;
 }
 
-function mergeKey(options: ComposeOptions, effect: string, actions: string[], conditions: unknown, principal: unknown, ...narrowing: string[]): string {
+function mergeKey(
+  options: ComposeOptions, effect: string, actions: string[], conditions: unknown, principal: unknown, ...narrowing: string[]
+): string {
   // A fixed Sid is its own merge key (the same unique statement added twice merges its principals), except that
   // narrowed statements for different accounts stay apart.
   if (options.fixedSid) return JSON.stringify(['fixed', options.sid, ...(narrowing.length > 0 ? [principal] : [])]);
@@ -165,7 +169,9 @@ function contentHash(content: unknown): string {
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);

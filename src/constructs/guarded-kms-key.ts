@@ -224,6 +224,24 @@ export class GuardedKmsKey extends kms.Key {
       + 'policies only, which work only if the key policy delegates to IAM), or CrossAccountKeyShare with keyArn to write the key-policy side for its owner.');
   }
 
+  /**
+   * Refused: a looked-up key's policy is not managed by this app, so it cannot be guarded.
+   * @see https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_kms.Key.html#static-fromwbrlookupscope-id-options
+   */
+  public static fromLookup(scope: Construct, id: string, options: kms.KeyLookupOptions): kms.IKey {
+    throw new Error(`${scope.node.path}/${id}: GuardedKmsKey.fromLookup would return a key whose policy this app does not manage, `
+      + `so nothing about it is guarded (${JSON.stringify(options.aliasName)}). Use kms.Key.fromLookup to say so explicitly.`);
+  }
+
+  /**
+   * Refused: a `CfnKey`'s policy is whatever its template says; wrap it with `kms.Key.fromCfnKey` to say so explicitly.
+   * @see https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_kms.Key.html#static-fromwbrcfnwbrkeycfnkey
+   */
+  public static fromCfnKey(cfnKey: kms.CfnKey): kms.IKey {
+    throw new Error(`${cfnKey.node.path}: GuardedKmsKey.fromCfnKey would return a key that is not guarded. Use kms.Key.fromCfnKey to say so explicitly, `
+      + 'or create the key as a GuardedKmsKey.');
+  }
+
   /** The alias name, `alias/...`. */
   public readonly aliasName: string;
   /** The encryption context every request must carry. */
@@ -556,7 +574,9 @@ export class GuardedKmsKey extends kms.Key {
    * themselves; they are kept, since removing them could break those constructs, but never silently.
    */
   private remarkAccountDelegations(arns: readonly string[], actions: readonly string[], conditions: ConditionJson | undefined): void {
-    const accounts = arns.map((a) => accountOfRoot(this.stack.resolve(a))).filter((a): a is string => a !== undefined);
+    // Narrowed to named principals (a share's aws:PrincipalArn), the statement is no account-wide delegation.
+    const narrowed = Object.values(conditions ?? {}).some((block) => Object.keys(block).some((k) => /^aws:(PrincipalArn|PrincipalTag\/|userid$)/i.test(k)));
+    const accounts = narrowed ? [] : arns.map((a) => accountOfRoot(this.stack.resolve(a))).filter((a): a is string => a !== undefined);
     if (accounts.length === 0) return;
     const via = toList(conditions?.StringEquals?.['kms:ViaService']);
     const through = via.length > 0 ? ` through ${via.map((v) => this.stack.resolve(v)).join(', ')}` : '';
@@ -856,7 +876,9 @@ function policyHolderOf(grantee: iam.IGrantable, arns: readonly string[]): iam.I
   if (Construct.isConstruct(grantee) || arns.length !== 1 || !Token.isUnresolved(arns[0])) return grantee;
   const wrapped = grantee.grantPrincipal as { addToPrincipalPolicy?: unknown };
   if (wrapped.addToPrincipalPolicy !== undefined && !(grantee.grantPrincipal instanceof kms.ViaServicePrincipal)) return grantee;
-  const owner = referencedResources(arns[0]).map((r) => r.node.scope).find((s): s is iam.Role | iam.User => s instanceof iam.Role || s instanceof iam.User);
+  const owner = referencedResources(arns[0])
+    .map((r) => r.node.scope)
+    .find((s): s is iam.Role | iam.User => s instanceof iam.Role || s instanceof iam.User);
   return owner ?? grantee;
 }
 

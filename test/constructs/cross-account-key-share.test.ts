@@ -173,7 +173,7 @@ describe('CrossAccountKeyShare', () => {
 
   describe('hand-apply files and the output hold literal JSON only', () => {
     test.each([
-      ['a key of the app, roles inside and outside it, a pseudo parameter in viaServices', (owner: Stack, key: kms.IKey, reader: iam.IRole) => ({
+      ['a key of the app, roles inside and outside it, a pseudo parameter in viaServices', (_owner: Stack, key: kms.IKey, reader: iam.IRole) => ({
         key, consumerRoles: [reader], consumerRoleArns: ['arn:aws:iam::444455556666:role/etl'], viaServices: [`s3.${Aws.REGION}.amazonaws.com`],
       })],
       ['an imported key (its policy cannot be changed here) and a role of the app', (owner: Stack, _key: kms.IKey, reader: iam.IRole) => ({

@@ -3,10 +3,12 @@
  * templates with the bundled evaluator. Each case names the AWS page behind it (kms-semantics.md §9-10,
  * cdk-ecosystem.md §8).
  */
-import { App, CliCredentialsStackSynthesizer, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { App, CfnParameter, CliCredentialsStackSynthesizer, DefaultStackSynthesizer, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -17,7 +19,6 @@ import { AppEvaluator } from './app-evaluator';
 import { GuardedKmsKey, KeyCapability, KmsAccessEvaluator } from '../../src';
 
 const ENV = { account: '111122223333', region: 'us-east-1' };
-const DEPLOYER_ROLE = 'arn:aws:iam::111122223333:role/cdk-hnb659fds-cfn-exec-role-111122223333-us-east-1';
 const DEPLOYER = { arn: 'arn:aws:sts::111122223333:assumed-role/cdk-hnb659fds-cfn-exec-role-111122223333-us-east-1/AWSCloudFormation' };
 const ALLOW_ALL_KMS = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:*', Resource: '*' }] };
 
@@ -88,7 +89,7 @@ describe('the deploying role (CloudFormation execution role)', () => {
 
   test('is named from the synthesizer: a custom qualifier or execution role is followed', () => {
     const app = new App();
-    const owner = new Stack(app, 'Owner', { env: ENV, synthesizer: new (require('aws-cdk-lib').DefaultStackSynthesizer)({ qualifier: 'team42' }) });
+    const owner = new Stack(app, 'Owner', { env: ENV, synthesizer: new DefaultStackSynthesizer({ qualifier: 'team42' }) });
     const admin = new iam.Role(owner, 'Admin', { assumedBy: new iam.AccountRootPrincipal() });
     new GuardedKmsKey(owner, 'Key', { administrators: [admin] });
     expect(JSON.stringify(keyPolicy(owner).find((s) => s.Sid === 'KeyDeployment').Principal)).toContain(':iam::111122223333:role/cdk-team42-cfn-exec-role-111122223333-us-east-1');
@@ -379,7 +380,7 @@ describe('smaller defects', () => {
     const app = new App();
     const owner = new Stack(app, 'Owner', { env: ENV });
     const admin = new iam.Role(owner, 'Admin', { assumedBy: new iam.AccountRootPrincipal() });
-    const name = new (require('aws-cdk-lib').CfnParameter)(owner, 'AliasName', { default: 'alias/orders' }).valueAsString;
+    const name = new CfnParameter(owner, 'AliasName', { default: 'alias/orders' }).valueAsString;
     new GuardedKmsKey(owner, 'Key', { administrators: [admin], alias: name });
     Template.fromStack(owner).hasResourceProperties('AWS::KMS::Alias', { AliasName: { Ref: 'AliasName' } });
   });
@@ -388,6 +389,13 @@ describe('smaller defects', () => {
     const { owner } = setup();
     expect(() => GuardedKmsKey.fromKeyArn(owner, 'Imported', 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab'))
       .toThrow(/Owner\/Imported: GuardedKmsKey.fromKeyArn would return a key whose policy this app does not manage.*kms.Key.fromKeyArn/);
+  });
+
+  test('GuardedKmsKey.fromLookup and fromCfnKey refuse too', () => {
+    const { owner } = setup();
+    expect(() => GuardedKmsKey.fromLookup(owner, 'Looked', { aliasName: 'alias/x' })).toThrow(/Owner\/Looked: GuardedKmsKey.fromLookup would return a key whose policy this app does not manage/);
+    const cfn = new kms.CfnKey(owner, 'Raw', { keyPolicy: {} });
+    expect(() => GuardedKmsKey.fromCfnKey(cfn)).toThrow(/Owner\/Raw: GuardedKmsKey.fromCfnKey would return a key that is not guarded/);
   });
 
   test('a key in a stack without an explicit account refuses a management action for a literal principal of another account', () => {
@@ -400,7 +408,7 @@ describe('smaller defects', () => {
   });
 
   test('error messages name construct paths, never unresolved tokens', () => {
-    const { owner, admin, key } = setup();
+    const { admin, key } = setup();
     let message = '';
     try {
       key.grantDecrypt(admin);
@@ -420,19 +428,33 @@ describe('aws-cdk-lib constructs that use the key', () => {
     const via = { viaService: 'secretsmanager.us-east-1.amazonaws.com', encryptionContext: { SecretARN: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:x' } };
     expect(evaluator.evaluate('Owner/Key', DEPLOYER, 'kms:GenerateDataKey', via).decision).toBe('allow');
     expect(evaluator.evaluate('Owner/Key', DEPLOYER, 'kms:GenerateDataKey').decision).toBe('implicit-deny');
-    const warnings = require('aws-cdk-lib/assertions').Annotations.fromStack(owner).findWarning('/Owner/Key', require('aws-cdk-lib/assertions').Match.stringLikeRegexp('any principal of account "111122223333".*through secretsmanager.us-east-1.amazonaws.com'));
+    const warnings = Annotations.fromStack(owner).findWarning('/Owner/Key', Match.stringLikeRegexp('any principal of account "111122223333".*through secretsmanager.us-east-1.amazonaws.com'));
     expect(warnings.length).toBeGreaterThan(0);
   });
 
   test('an encrypted EBS volume synthesizes, the deployer can create it and the attacher attach it, through EC2', () => {
     const { app, owner, key } = setup();
-    const ec2 = require('aws-cdk-lib/aws-ec2');
-    const volume = new ec2.Volume(owner, 'Volume', { availabilityZone: 'us-east-1a', size: require('aws-cdk-lib').Size.gibibytes(8), encrypted: true, encryptionKey: key });
+    const volume = new ec2.Volume(owner, 'Volume', { availabilityZone: 'us-east-1a', size: Size.gibibytes(8), encrypted: true, encryptionKey: key });
     const user = new iam.Role(owner, 'Attacher', { assumedBy: new iam.AccountRootPrincipal() });
     volume.grantAttachVolume(user);
     const evaluator = AppEvaluator.synth(app);
     // services-ebs.md: creating a volume sends GenerateDataKeyWithoutPlaintext; attaching it creates a grant, as the attacher.
     expect(evaluator.evaluate('Owner/Key', DEPLOYER, 'kms:GenerateDataKeyWithoutPlaintext', { viaService: 'ec2.us-east-1.amazonaws.com' }).decision).toBe('allow');
     expect(createGrantThrough(evaluator, 'Owner/Key', evaluator.callerFor('Owner/Attacher'), 'ec2').decision).toBe('allow');
+  });
+});
+
+describe('account-delegation remarks', () => {
+  test('a statement narrowed to named principals by aws:PrincipalArn is not remarked as account-wide', () => {
+    const { owner, key } = setup();
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [new iam.AccountPrincipal('444455556666')],
+      actions: ['kms:Decrypt'],
+      resources: ['*'],
+      conditions: { ArnEquals: { 'aws:PrincipalArn': 'arn:aws:iam::444455556666:role/reader' } },
+    }));
+    expect(Annotations.fromStack(owner).findWarning('/Owner/Key', Match.stringLikeRegexp('any principal of account'))).toEqual([]);
+    key.addToResourcePolicy(new iam.PolicyStatement({ principals: [new iam.AccountPrincipal('444455556666')], actions: ['kms:Decrypt'], resources: ['*'] }));
+    expect(Annotations.fromStack(owner).findWarning('/Owner/Key', Match.stringLikeRegexp('any principal of account "444455556666"'))).toHaveLength(1);
   });
 });

@@ -7,6 +7,7 @@ import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -99,17 +100,17 @@ describe('an app with the services users encrypt, in three stacks', () => {
 
   test('every declared use works, through its service', () => {
     const evaluator = AppEvaluator.synth(app);
-    const worker = evaluator.callerFor('Compute/Worker/ServiceRole');
+    const workerRole = evaluator.callerFor('Compute/Worker/ServiceRole');
     const via = (service: string) => ({ viaService: `${service}.us-east-1.amazonaws.com` });
-    expect(evaluator.evaluate('Keys/DataKey', worker, 'kms:Decrypt', via('s3')).decision).toBe('allow');
-    expect(evaluator.evaluate('Keys/DataKey', worker, 'kms:GenerateDataKey', via('s3')).decision).toBe('allow');
-    expect(evaluator.evaluate('Keys/DataKey', worker, 'kms:Decrypt', via('dynamodb')).decision).toBe('allow');
-    expect(evaluator.evaluate('Keys/DataKey', worker, 'kms:Decrypt', via('sqs')).decision).toBe('allow');
-    expect(evaluator.evaluate('Keys/DataKey', worker, 'kms:GenerateDataKey', via('sns')).decision).toBe('allow');
-    expect(evaluator.evaluate('Keys/DataKey', worker, 'kms:Decrypt', via('secretsmanager')).decision).toBe('allow');
-    const auditor = evaluator.callerFor('Compute/Auditor');
-    expect(evaluator.evaluate('Keys/DataKey', auditor, 'kms:Decrypt', { encryptionContext: { team: 'audit' } }).decision).toBe('allow');
-    expect(evaluator.evaluate('Keys/DataKey', auditor, 'kms:Decrypt').decision).toBe('implicit-deny');
+    expect(evaluator.evaluate('Keys/DataKey', workerRole, 'kms:Decrypt', via('s3')).decision).toBe('allow');
+    expect(evaluator.evaluate('Keys/DataKey', workerRole, 'kms:GenerateDataKey', via('s3')).decision).toBe('allow');
+    expect(evaluator.evaluate('Keys/DataKey', workerRole, 'kms:Decrypt', via('dynamodb')).decision).toBe('allow');
+    expect(evaluator.evaluate('Keys/DataKey', workerRole, 'kms:Decrypt', via('sqs')).decision).toBe('allow');
+    expect(evaluator.evaluate('Keys/DataKey', workerRole, 'kms:GenerateDataKey', via('sns')).decision).toBe('allow');
+    expect(evaluator.evaluate('Keys/DataKey', workerRole, 'kms:Decrypt', via('secretsmanager')).decision).toBe('allow');
+    const auditorRole = evaluator.callerFor('Compute/Auditor');
+    expect(evaluator.evaluate('Keys/DataKey', auditorRole, 'kms:Decrypt', { encryptionContext: { team: 'audit' } }).decision).toBe('allow');
+    expect(evaluator.evaluate('Keys/DataKey', auditorRole, 'kms:Decrypt').decision).toBe('implicit-deny');
     // The deployer manages the key but cannot read the data.
     expect(evaluator.putSamePolicy('Keys/DataKey', DEPLOYER).lockoutSafetyCheck).toBe('passed');
     expect(evaluator.evaluate('Keys/DataKey', DEPLOYER, 'kms:Decrypt').decision).toBe('implicit-deny');
@@ -147,7 +148,6 @@ describe('the readiness check is not vacuous', () => {
     const app = new App();
     const stack = new Stack(app, 'Plain', { env: ENV });
     const admin = new iam.Role(stack, 'Admin', { assumedBy: new iam.AccountRootPrincipal() });
-    const kms = require('aws-cdk-lib/aws-kms');
     const key = new kms.Key(stack, 'Key', {
       policy: new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ principals: [admin], actions: ['kms:*'], resources: ['*'] })] }),
     });
