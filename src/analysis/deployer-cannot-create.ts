@@ -4,7 +4,9 @@
  * (service-integrations.ts `deployerActions`; cdk-ecosystem.md §8, "Services as the deploying role"). The key policy
  * must allow each of those calls, or the resource fails to create. Pure.
  */
-import { ADMINISTRATOR_STAND_IN, ReadinessFinding, accountOfArn, deployerSession, describeLocation, findingAt, firstError, keyScenario, stackOf } from './readiness-finding';
+import {
+  ADMINISTRATOR_STAND_IN, ReadinessFinding, accountOfArn, deployerOrganization, deployerSession, describeLocation, findingAt, firstError, keyScenario, stackOf,
+} from './readiness-finding';
 import { SERVICE_GRANT_OPERATIONS, serviceEncryptionContext, viaServiceOf } from './service-requests';
 import { AppModel, EncryptedResourceModel, KmsKeyModel } from '../app-model/app-model';
 import { EvaluationResult, KmsAccessEvaluator } from '../evaluator/kms-access-evaluator';
@@ -40,7 +42,7 @@ function checkResource(resource: EncryptedResourceModel, key: KmsKeyModel, deplo
   const crossAccount = accountOfArn(deployerArn) !== key.account;
   const decide = (action: string, identityPolicies: unknown[]): EvaluationResult => KmsAccessEvaluator.evaluate({
     key: keyScenario(key),
-    caller: { arn: session, identityPolicies },
+    caller: { arn: session, identityPolicies, ...deployerOrganization(key.policy) },
     request: requestFor(resource, action, via),
   });
   const denied: Array<{ action: string; result: EvaluationResult }> = [];
@@ -56,7 +58,8 @@ function checkResource(resource: EncryptedResourceModel, key: KmsKeyModel, deplo
   const throughIam = !crossAccount && denied.every(({ action }) => decide(action, [ADMINISTRATOR_STAND_IN]).decision === 'allow');
   const actions = denied.map((d) => d.action);
   const grant = actions.includes('kms:CreateGrant') ? ' (kms:CreateGrant with "Bool": {"kms:GrantIsForAWSResource": "true"})' : '';
-  return findingAt(at, DEPLOYER_CANNOT_CREATE, 'error',
+  // Through the account delegation the outcome rests on the deployer's IAM policies, unknown offline: a warning.
+  return findingAt(at, DEPLOYER_CANNOT_CREATE, throughIam ? 'warning' : 'error',
     `CloudFormation creates this ${resource.resourceType} as \`${deployerArn}\`, on whose behalf ${resource.integration.service} calls ${actions.join(', ')} on the key ${describeLocation(key)} (${key.arn}) with kms:ViaService ${via}, but the key policy does not allow ${denied.length === 1 ? 'it' : 'them'}: ${denied[0].result.explanation}. `
     + (throughIam
       ? 'It would pass only through the key policy\'s delegation to the account, if the deployer\'s own IAM policies allow it (the default bootstrap role has AdministratorAccess), and those policies are not part of the app. '
@@ -85,3 +88,4 @@ function requestFor(resource: EncryptedResourceModel, action: string, via: strin
   }
   return { action, encryptionContext, context: { 'kms:ViaService': via } };
 }
+

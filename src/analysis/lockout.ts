@@ -3,7 +3,9 @@
  * CreateKey (first deployment) and every PutKeyPolicy (updates) CloudFormation makes with it
  * (kms-semantics.md §9; cdk-ecosystem.md §8, "Who calls CreateKey"). Pure.
  */
-import { ADMINISTRATOR_STAND_IN, ReadinessFinding, deployerSession, describeLocation, findingAt, firstError, keyScenario, stackOf } from './readiness-finding';
+import {
+  ADMINISTRATOR_STAND_IN, ReadinessFinding, deployerSession, describeLocation, findingAt, firstError, keyScenario, deployerOrganization, stackOf,
+} from './readiness-finding';
 import { AppModel, KmsKeyModel } from '../app-model/app-model';
 import { containsUnresolved } from '../app-model/unresolved';
 import { KmsAccessEvaluator } from '../evaluator/kms-access-evaluator';
@@ -43,7 +45,7 @@ function lockoutFinding(key: KmsKeyModel, deployerArn: string, session: string):
   // if those unseen policies allow kms:PutKeyPolicy; the message says so, but the check does not rely on it.
   const decide = (action: string, identityPolicies: unknown[]): ReturnType<typeof KmsAccessEvaluator.evaluate> => KmsAccessEvaluator.evaluate({
     key: keyScenario(key),
-    caller: { arn: session, identityPolicies },
+    caller: { arn: session, identityPolicies, ...deployerOrganization(key.policy) },
     request: { action, newKeyPolicy: key.policy },
   });
   const failed: string[] = [];
@@ -59,10 +61,14 @@ function lockoutFinding(key: KmsKeyModel, deployerArn: string, session: string):
   if (failed.length === 0) return undefined;
   const throughIam = decide('kms:PutKeyPolicy', [ADMINISTRATOR_STAND_IN]).lockoutSafetyCheck === 'passed';
   const unknown = containsUnresolved(key.policy) ? ' The policy holds values that are unknown offline, which this result treats as matching nothing.' : '';
-  return findingAt(key, LOCKOUT, 'error',
+  // Through the account delegation, the outcome rests on the deployer's IAM policies, which are not in the app: with
+  // the default bootstrap (AdministratorAccess) the key deploys, with a narrowed execution policy it may not. Unknown,
+  // so a warning, never a pass.
+  return findingAt(key, LOCKOUT, throughIam ? 'warning' : 'error',
     `the key policy of ${describeLocation(key)} does not allow the role that deploys stack ${key.stackName}, \`${deployerArn}\`, to call kms:PutKeyPolicy, so KMS rejects ${failed.join(' and ')} with it (lockout safety check, MalformedPolicyDocumentException). `
     + (throughIam
       ? 'It would pass only through the key policy\'s delegation to the account, if the deployer\'s own IAM policies allow kms:PutKeyPolicy (the default bootstrap role has AdministratorAccess), and those policies are not part of the app. '
       : '')
     + `Expected: a key-policy statement whose Principal names that role and allows it kms:PutKeyPolicy (with the other actions CloudFormation needs to manage the key).${unknown}`);
 }
+

@@ -87,3 +87,21 @@ export function firstError(errors: ReadonlyArray<{ message: string; policy?: str
   const where = [e.policy, e.statement, e.field].filter((x) => x !== undefined).join(', ');
   return `${e.message}${where ? ` (${where})` : ''}`;
 }
+
+/**
+ * The organization the deploying account is taken to belong to: the one the key policy itself names in
+ * `aws:PrincipalOrgID` (when it names exactly one). The app cannot tell an account's organization offline; the account
+ * that deploys a key with an organization boundary is, in every sane setup, inside it, and treating it as outside
+ * would report every such key as undeployable (kms-guard's principals of the app are members of the key's
+ * organization, as in the access report).
+ */
+export function deployerOrganization(policy: unknown): { orgId?: string } {
+  const ids = new Set<string>();
+  const visit = (v: unknown, key?: string): void => {
+    if (Array.isArray(v)) v.forEach((x) => visit(x, key));
+    else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) visit(x, k);
+    else if (typeof v === 'string' && key !== undefined && key.toLowerCase() === 'aws:principalorgid' && /^o-[a-z0-9]{10,32}$/.test(v)) ids.add(v);
+  };
+  visit(policy);
+  return ids.size === 1 ? { orgId: [...ids][0] } : {};
+}

@@ -85,10 +85,18 @@ describe('lockout (customer-managed-policies.md: the CreateKey caller must be ab
     expect(findings[0].message).not.toContain('delegation');
   });
 
-  test('non-compliant: delegation to the account only (key-policy-default.md) passes only through the deployer\'s own IAM policies, which the app does not hold', () => {
+  test('unknown: delegation to the account only (key-policy-default.md) passes only through the deployer\'s own IAM policies, which the app does not hold: a warning', () => {
     const [finding] = of(readiness(keyStack(ROOT_ALL)), 'lockout');
-    expect(finding.severity).toBe('error');
+    expect(finding.severity).toBe('warning');
     expect(finding.message).toContain('only through the key policy\'s delegation to the account');
+  });
+
+  test('compliant: behind an organization boundary, the deploying account is taken to be inside the organization the key names', () => {
+    const boundary = { Sid: 'Org', Effect: 'Deny', Principal: { AWS: '*' }, Action: 'kms:*', Resource: '*', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } };
+    expect(of(readiness(keyStack(DEPLOYER_MANAGES, ADMIN_MANAGES, boundary)), 'lockout')).toEqual([]);
+    // Two organizations named: membership cannot be chosen, so the deployer is outside both and locked out.
+    const two = { ...boundary, Condition: { StringNotEquals: { 'aws:PrincipalOrgID': ['o-a1b2c3d4e5', 'o-f6g7h8i9j0'] } } };
+    expect(of(readiness(keyStack(DEPLOYER_MANAGES, ADMIN_MANAGES, two)), 'lockout')).toEqual([expect.objectContaining({ severity: 'error' })]);
   });
 
   test('non-compliant: a Deny on kms:PutKeyPolicy for everyone but the administrator also locks the deployer out (policy-evaluation.md: an explicit deny wins)', () => {

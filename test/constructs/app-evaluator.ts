@@ -25,8 +25,24 @@ export interface Caller {
 }
 
 export class AppEvaluator {
-  public static synth(app: App): AppEvaluator {
-    return new AppEvaluator(buildAppModel(readCloudAssembly(app.synth().directory)));
+  /**
+   * Synthesizes the app and reads it. Every app a construct test builds must deploy: unless `expectDeployable` is
+   * false, an error of the deploy-readiness check (src/analysis) fails the test here, with its messages.
+   */
+  public static synth(app: App, options: { readonly expectDeployable?: boolean } = {}): AppEvaluator {
+    const evaluator = new AppEvaluator(buildAppModel(readCloudAssembly(app.synth().directory)));
+    if (options.expectDeployable ?? true) {
+      const errors = evaluator.readiness().filter((f) => f.severity === 'error');
+      if (errors.length > 0) {
+        throw new Error(`the app would not deploy:\n${errors.map((f) => `- ${f.stackName}/${f.constructPath ?? f.logicalId} [${f.check}] ${f.message}`).join('\n')}`);
+      }
+    }
+    return evaluator;
+  }
+
+  /** Synthesizes and checks that the app would deploy (see `synth`). */
+  public static assertDeployable(app: App): void {
+    AppEvaluator.synth(app);
   }
 
   private constructor(public readonly model: AppModel) {}

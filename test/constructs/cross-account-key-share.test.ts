@@ -124,12 +124,13 @@ describe('CrossAccountKeyShare', () => {
   });
 
   test('matches the snapshot', () => {
-    const { owner, key, consumer, reader } = setup();
+    const { app, owner, key, consumer, reader } = setup();
     new CrossAccountKeyShare(owner, 'Share', { key, consumerAccount: CONSUMER.account, consumerRoles: [reader], capabilities: [KeyCapability.DECRYPT] });
     // The owner side is what this construct adds (its key-policy statements and outputs), not the whole template: the
     // rest of the key's policy is GuardedKmsKey's, pinned by its own snapshot.
     const ownerSide = { keyPolicyStatements: shareStatements(owner), outputs: Template.fromStack(owner).toJSON().Outputs ?? {} };
     expect({ owner: ownerSide, consumer: Template.fromStack(consumer).toJSON() }).toMatchSnapshot();
+    AppEvaluator.assertDeployable(app);
   });
 
   describe('principals need not exist when KMS reads the key policy', () => {

@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { AppEvaluator } from './app-evaluator';
 import { GuardedKmsKey, KeyCapability } from '../../src';
 
 const ENV = { account: '111122223333', region: 'us-east-1' };
@@ -222,7 +223,7 @@ describe('GuardedKmsKey', () => {
   });
 
   test('matches the snapshot', () => {
-    const { stack, admin, user } = setup();
+    const { app, stack, admin, user } = setup();
     new GuardedKmsKey(stack, 'Key', {
       administrators: [admin],
       alias: 'orders',
@@ -231,6 +232,7 @@ describe('GuardedKmsKey', () => {
       organizationId: 'o-a1b2c3d4e5',
     });
     expect(Template.fromStack(stack).toJSON()).toMatchSnapshot();
+    AppEvaluator.assertDeployable(app);
   });
 
   describe('fails', () => {

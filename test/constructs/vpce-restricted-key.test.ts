@@ -140,12 +140,13 @@ describe('VpceRestrictedKey', () => {
   });
 
   test('matches the snapshot', () => {
-    const { stack, vpc, admin, user } = setup();
+    const { app, stack, vpc, admin, user } = setup();
     new VpceRestrictedKey(stack, 'Key', { administrators: [admin], vpcs: [vpc], alias: 'payments', users: [{ grantee: user, capabilities: [KeyCapability.ENCRYPT_DECRYPT] }] });
     const resources = Template.fromStack(stack).toJSON().Resources;
     // The VPC's subnets and routes are aws-cdk-lib's business: snapshot only what this construct generates.
     const ours = Object.fromEntries(Object.entries(resources).filter(([, r]: [string, any]) => ['AWS::KMS::Key', 'AWS::KMS::Alias', 'AWS::EC2::VPCEndpoint', 'AWS::IAM::Policy'].includes(r.Type)));
     expect(ours).toMatchSnapshot();
+    AppEvaluator.assertDeployable(app);
   });
 
   describe('shares one KMS endpoint per VPC', () => {
