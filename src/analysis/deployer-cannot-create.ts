@@ -5,7 +5,8 @@
  * must allow each of those calls, or the resource fails to create. Pure.
  */
 import {
-  ADMINISTRATOR_STAND_IN, ReadinessFinding, accountOfArn, deployerOrganization, deployerSession, describeLocation, findingAt, firstError, keyScenario, stackOf,
+  ADMINISTRATOR_STAND_IN, ReadinessFinding, accountOfArn, deployerOrganization, deployerSession,
+  describeLocation, findingAt, firstError, keyScenario, stackOf,
 } from './readiness-finding';
 import { SERVICE_GRANT_OPERATIONS, serviceEncryptionContext, viaServiceOf } from './service-requests';
 import { AppModel, EncryptedResourceModel, KmsKeyModel } from '../app-model/app-model';
