@@ -1,10 +1,12 @@
-import { Annotations, Aws, DefaultStackSynthesizer, Duration, IResolveContext, Lazy, Names, Reference, RemovalPolicy, Stack, Token, TokenComparison, Tokenization } from 'aws-cdk-lib';
+import { Annotations, Duration, IResolveContext, Lazy, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { KeyCapability } from './key-capability';
 import { resourcesEncryptedWith } from './private/encrypted-resources';
-import { stableHash } from './private/stable-hash';
+import {
+  accountRelation, deployerArnOf, partitionOfStack, policyHolderOf, principalArnForCondition, reachOf, referencedResources,
+} from './private/principal-reach';
 import { CapabilityName, capabilityActions } from '../builders/capabilities';
 import { KeyReference, identityStatements } from '../builders/identity-statements';
 import { KeyPolicyComposer } from '../builders/key-policy-composer';
@@ -16,11 +18,12 @@ import {
   viaServiceCondition,
 } from '../builders/key-policy-statements';
 import { ConditionJson, StatementJson, mergeConditions } from '../builders/policy-json';
-import { isAccountId, parseArn } from '../policy/arn';
+import { GRANT_IS_FOR_AWS_RESOURCE, KeyEnvironment, hasConfusedDeputyGuard, serviceGuard, serviceIntegrationStatements } from '../builders/service-statements';
+import { isAccountId } from '../policy/arn';
 import { ALL_KMS_ACTIONS, CROSS_ACCOUNT_ACTIONS, PermissionSets, canonicalAction } from '../policy/catalogue';
 import { KEY_POLICY_MAX_BYTES } from '../policy/limits';
 import { estimatePolicySize } from '../policy/policy-size';
-import { ServiceIntegration, SERVICE_INTEGRATIONS, renderGuard } from '../policy/service-integrations';
+import { ServiceIntegration, SERVICE_INTEGRATIONS } from '../policy/service-integrations';
 import { wildcardMatch } from '../policy/wildcard';
 
 /** A principal and what it may do with the key. */
@@ -284,7 +287,7 @@ export class GuardedKmsKey extends kms.Key {
     for (const admin of props.administrators) this.grantAdmin(admin);
 
     const destroyedWithStack = props.removalPolicy === RemovalPolicy.DESTROY;
-    this.deployerArn = this.deployerOf(props);
+    this.deployerArn = deployerArnOf(this, props.deployer);
     this.composer.add({
       Effect: 'Allow',
       Principal: { AWS: this.deployerArn },
@@ -296,7 +299,7 @@ export class GuardedKmsKey extends kms.Key {
     if (props.deletionProtection ?? true) {
       // CloudFormation schedules the deletion of a key whose removal policy destroys it: its deployer is then exempt.
       const exempt = destroyedWithStack ? [...breakGlass, this.deployerArn] : breakGlass;
-      this.addFixed('DenyKeyDeletionExceptBreakGlass', deletionProtectionStatement(exempt.map((a) => this.principalArnForCondition(a, 'breakGlassPrincipals'))));
+      this.addFixed('DenyKeyDeletionExceptBreakGlass', deletionProtectionStatement(exempt.map((a) => principalArnForCondition(this, a, 'breakGlassPrincipals'))));
       if (breakGlass.length > 0) {
         this.allowPrincipals({ AWS: breakGlass }, [...PermissionSets.breakGlass], undefined, undefined, 'BreakGlass', 'breakGlassPrincipals');
       }
@@ -461,7 +464,7 @@ export class GuardedKmsKey extends kms.Key {
       }
       if (!this.userArns.includes(arn)) this.userArns.push(arn);
     }
-    const relation = this.accountRelation(principal, arns);
+    const relation = accountRelation(principal, arns, this.stack);
     const notShareable = relation === 'same' ? [] : actions.filter((a) => !CROSS_ACCOUNT_ACTIONS.includes(a));
     if (notShareable.length > 0) {
       throw new Error(relation === 'other'
@@ -513,7 +516,8 @@ export class GuardedKmsKey extends kms.Key {
       // the key's stack depend on that stack, which depends on the key: a cycle. It gives way to the account guard.
       const local = this.withoutOtherStacks(conditions, field);
       for (const service of services) {
-        const guarded = mergeOrThrow(this.node.path, local, hasConfusedDeputyGuard(local) ? undefined : this.serviceGuard(service));
+        const guard = hasConfusedDeputyGuard(local) ? undefined : serviceGuard(service, SERVICE_INTEGRATIONS, this.environment);
+        const guarded = mergeOrThrow(this.node.path, local, guard);
         for (const s of usageStatements({ sid, target: { kind: 'named', principal: { Service: service } }, actions, conditions: guarded, encryptionContext })) {
           this.composer.add(s, { sid: s.Sid!, fixedSid });
         }
@@ -523,7 +527,7 @@ export class GuardedKmsKey extends kms.Key {
     const byArn = new Map<string, { partition: string; values: string[] }>();
     const byTag = new Map<string, { tagKey: string; values: string[] }>();
     for (const arn of toList(principal.AWS)) {
-      const reach = this.reachOf(arn, field);
+      const reach = reachOf(this, arn, field);
       if (reach.kind === 'named') {
         named.push(arn);
       } else if (reach.kind === 'arn') {
@@ -586,99 +590,6 @@ export class GuardedKmsKey extends kms.Key {
       + 'ec2.Volume add this for their service). Grant the principals that need the key instead, or acknowledge this warning.');
   }
 
-  /**
-   * How the key policy reaches a principal ARN:
-   * - named: an account, a literal ARN (a principal outside the app, which exists already), or a principal of the key's
-   *   own stack (CloudFormation creates it first, because the key policy refers to it);
-   * - arn: a principal of another stack or account of the app whose name is known: the account principal narrowed by
-   *   `aws:PrincipalArn`, which KMS does not resolve when it reads the policy, so the principal need not exist yet, and
-   *   which refers to nothing in the other stack, so there is no dependency cycle;
-   * - tag: a principal of another stack of the same account whose name is generated: the account principal narrowed by
-   *   a tag this key puts on it.
-   */
-  private reachOf(arn: string, field: string):
-    | { kind: 'named' }
-    | { kind: 'arn'; account: string; partition: string; principalArn: string; otherEnvironment: boolean }
-    | { kind: 'tag'; account: string; tagKey: string; tagValue: string } {
-    if (!Token.isUnresolved(arn)) return { kind: 'named' };
-    const targets = referencedResources(arn).filter((t) => Stack.of(t) !== this.stack);
-    if (targets.length === 0) return { kind: 'named' };
-    const resource = targets[0];
-    const stack = Stack.of(resource);
-    const otherEnvironment = Token.compareStrings(stack.account, this.stack.account) === TokenComparison.DIFFERENT
-      || Token.compareStrings(stack.region, this.stack.region) === TokenComparison.DIFFERENT;
-    const literal = literalPrincipalArn(resource, this.stack.partition);
-    if (otherEnvironment) {
-      // CDK names principals across environments by their physical name, so the ARN refers to nothing in their stack.
-      return { kind: 'arn', account: stack.account, partition: this.stack.partition, principalArn: literal ?? arn, otherEnvironment };
-    }
-    if (literal) return { kind: 'arn', account: this.stack.account, partition: this.stack.partition, principalArn: literal, otherEnvironment };
-    if (!(resource instanceof iam.CfnRole) && !(resource instanceof iam.CfnUser)) {
-      throw new Error(`${this.node.path}: cannot reach ${resource.node.path} (${field}) from this key: it lives in stack ${stack.node.path}, `
-        + 'its ARN is generated at deploy time and it cannot be tagged. Import it by a literal ARN or give it an explicit physical name.');
-    }
-    const tagKey = `kms-guard:${stableHash(this.node.path)}`;
-    const tagValue = stableHash(resource.node.path);
-    resource.tags.setTag(tagKey, tagValue);
-    return { kind: 'tag', account: this.stack.account, tagKey, tagValue };
-  }
-
-  /**
-   * Whether a grantee is in the key's account: `unknown` when one side is a literal account and the other is not known
-   * at synth (an environment-agnostic stack), which must not pass as the same account.
-   */
-  private accountRelation(principal: iam.IPrincipal, arns: readonly string[]): 'same' | 'other' | 'unknown' {
-    const accounts = new Set<string>();
-    if (principal.principalAccount !== undefined) accounts.add(principal.principalAccount);
-    for (const arn of arns) {
-      if (!Token.isUnresolved(arn)) {
-        const account = isAccountId(arn) ? arn : parseArn(arn)?.account;
-        if (account) accounts.add(account);
-      } else {
-        for (const target of referencedResources(arn)) accounts.add(Stack.of(target).account);
-      }
-    }
-    let relation: 'same' | 'other' | 'unknown' = 'same';
-    for (const account of accounts) {
-      const cmp = Token.compareStrings(account, this.stack.account);
-      if (cmp === TokenComparison.DIFFERENT) return 'other';
-      if (cmp === TokenComparison.ONE_UNRESOLVED) relation = 'unknown';
-    }
-    return relation;
-  }
-
-  /** A principal ARN usable in a condition from this key's stack (literal, or built from a known physical name). */
-  private principalArnForCondition(arn: string, field: string): string {
-    if (!Token.isUnresolved(arn)) return arn;
-    const targets = referencedResources(arn).filter((t) => Stack.of(t) !== this.stack);
-    if (targets.length === 0) return arn;
-    const literal = literalPrincipalArn(targets[0], this.stack.partition);
-    if (literal) return literal;
-    throw new Error(`${this.node.path}: ${field} has ${targets[0].node.path}, from stack ${Stack.of(targets[0]).node.path}, whose ARN is generated at deploy time: `
-      + 'naming it from this key would make the key\'s stack depend on that stack. Give it an explicit physical name (roleName) or import it by a literal ARN.');
-  }
-
-  /** The principal CloudFormation deploys this stack as: the given deployer, or the synthesizer's execution role. */
-  private deployerOf(props: GuardedKmsKeyProps): string {
-    if (props.deployer) {
-      const arns = awsPrincipalArns(props.deployer, this.node.path, 'deployer');
-      if (arns.length !== 1) throw new Error(`${this.node.path}: deployer must be one role or user, got ${arns.length} principals`);
-      return arns[0];
-    }
-    const synthesizer = this.stack.synthesizer;
-    if (synthesizer instanceof DefaultStackSynthesizer) {
-      // `${AWS::Partition}` and the like are asset-manifest placeholders; in a template they are pseudo parameters.
-      return synthesizer.cloudFormationExecutionRoleArn
-        .split('${AWS::Partition}').join(Aws.PARTITION)
-        .split('${AWS::AccountId}').join(Aws.ACCOUNT_ID)
-        .split('${AWS::Region}').join(Aws.REGION);
-    }
-    throw new Error(`${this.node.path}: cannot tell which principal deploys stack ${this.stack.node.path}: its synthesizer `
-      + `(${synthesizer.constructor.name}) passes no CloudFormation execution role, so CloudFormation acts with the deploying credentials. `
-      + 'KMS rejects CreateKey unless the new key policy lets that principal update it later (the lockout safety check). Set `deployer` '
-      + 'to the role or user that deploys the stack, e.g. iam.Role.fromRoleArn(this, \'Deployer\', \'arn:aws:iam::111122223333:role/ci-deploy\').');
-  }
-
   /** The key as seen from another account or Region: by owner account, Region and alias (its ID is known only after deployment). */
   private crossEnvironmentReference(): KeyReference {
     const { account, region } = this.stack;
@@ -686,7 +597,7 @@ export class GuardedKmsKey extends kms.Key {
       throw new Error(`${this.node.path}: sharing a key with another account or Region needs the key's stack to have an explicit env (account and region): `
         + 'the other side must name the owner account and Region in its IAM policy.');
     }
-    return { kind: 'alias', partition: partitionOf(this.stack), region, account, aliasName: this.aliasName };
+    return { kind: 'alias', partition: partitionOfStack(this.stack), region, account, aliasName: this.aliasName };
   }
 
   private addIamDelegation(delegation: IamDelegation): void {
@@ -703,59 +614,18 @@ export class GuardedKmsKey extends kms.Key {
     })) this.addFixed(s.Sid!, s);
   }
 
-  /**
-   * The statements for the app's resources encrypted with this key: what the deployer needs to create them through
-   * their services, and what services that use the key as themselves need, kept to this account's resources.
-   */
+  /** The statements for the app's resources encrypted with this key (src/builders/service-statements.ts). */
   private addServiceIntegrations(): void {
     if (this.integrationsAdded) return;
     this.integrationsAdded = true;
-    const uses = resourcesEncryptedWith(this);
-    const env = { partition: this.stack.partition, region: this.stack.region, account: this.stack.account };
-    const viaService = (service: string): string => `${service}.${this.stack.region}.amazonaws.com`;
-
-    const integrations = [...new Set(uses.map((u) => u.integration))];
-    const creating = integrations.filter((i) => i.deployerActions.length > 0);
-    const grantVia = creating.filter((i) => i.deployerActions.includes('kms:CreateGrant')).map((i) => viaService(i.service));
-    const byActions = new Map<string, { actions: string[]; services: string[] }>();
-    for (const i of creating) {
-      const actions = i.deployerActions.filter((a) => a !== 'kms:CreateGrant');
-      if (actions.length === 0) continue;
-      const key = JSON.stringify(actions);
-      const entry = byActions.get(key) ?? { actions, services: [] };
-      entry.services.push(viaService(i.service));
-      byActions.set(key, entry);
-    }
-    for (const { actions, services } of byActions.values()) {
-      this.composer.add({ Effect: 'Allow', Principal: { AWS: this.deployerArn }, Action: actions, Resource: '*', Condition: { StringEquals: { 'kms:ViaService': one(services) } } }, { sid: 'DeployerCreatesEncryptedResources' });
-    }
-    if (grantVia.length > 0) {
-      this.composer.add({
-        Effect: 'Allow',
-        Principal: { AWS: this.deployerArn },
-        Action: 'kms:CreateGrant',
-        Resource: '*',
-        Condition: { StringEquals: { 'kms:ViaService': one(grantVia) }, ...GRANT_IS_FOR_AWS_RESOURCE },
-      }, { sid: 'DeployerCreatesGrantsForResources' });
-    }
-    for (const i of integrations) {
-      if (!i.servicePrincipal) continue;
-      const service = i.servicePrincipal.principal.split('{region}').join(this.stack.region);
-      this.composer.add({
-        Effect: 'Allow',
-        Principal: { Service: service },
-        Action: [...i.servicePrincipal.actions],
-        Resource: '*',
-        Condition: renderGuard(i.servicePrincipal.guard, env),
-      }, { sid: 'ServiceUsesKey' });
+    const integrations = [...new Set(resourcesEncryptedWith(this).map((u) => u.integration))];
+    for (const { sid, statement } of serviceIntegrationStatements(this.deployerArn, integrations, this.environment)) {
+      this.composer.add(statement, { sid });
     }
   }
 
-  /** The documented confused-deputy guard of a service principal, or `aws:SourceAccount` = this account. */
-  private serviceGuard(service: string): ConditionJson {
-    const env = { partition: this.stack.partition, region: this.stack.region, account: this.stack.account };
-    const known = SERVICE_INTEGRATIONS.find((i) => i.servicePrincipal && servicePrincipalMatches(i.servicePrincipal.principal, service));
-    return known?.servicePrincipal ? renderGuard(known.servicePrincipal.guard, env) : { StringEquals: { 'aws:SourceAccount': this.stack.account } };
+  private get environment(): KeyEnvironment {
+    return { partition: this.stack.partition, region: this.stack.region, account: this.stack.account };
   }
 
   private renderPolicy(context: IResolveContext): unknown {
@@ -834,15 +704,6 @@ export class GuardedKmsKey extends kms.Key {
 
 type PrincipalJson = Record<string, string | string[]>;
 
-const GRANT_IS_FOR_AWS_RESOURCE: ConditionJson = { Bool: { 'kms:GrantIsForAWSResource': 'true' } };
-
-/** Condition keys that keep a service principal to the resources of one account (IAM UG, confused deputy). */
-const CONFUSED_DEPUTY_KEYS = /^(aws:SourceAccount|aws:SourceArn|aws:SourceOrgID|aws:SourceOrgPaths|kms:EncryptionContext:.+)$/i;
-
-function hasConfusedDeputyGuard(conditions: ConditionJson | undefined): boolean {
-  return Object.values(conditions ?? {}).some((block) => Object.keys(block).some((k) => CONFUSED_DEPUTY_KEYS.test(k)));
-}
-
 /**
  * The account of an account principal in its synthesized form (`arn:...:iam::ACCOUNT:root`, or a join ending in
  * `:iam::ACCOUNT:root`, or the bare id); undefined for any other principal. `AWS::AccountId` reads as "this account".
@@ -859,62 +720,6 @@ function accountOfRoot(resolved: unknown): string | undefined {
 
 function requiresContext(conditions: ConditionJson | undefined, context: Record<string, string>): boolean {
   return Object.keys(context).every((k) => conditions?.StringEquals?.[`kms:EncryptionContext:${k}`] === context[k]);
-}
-
-function servicePrincipalMatches(pattern: string, service: string): boolean {
-  if (Token.isUnresolved(service)) return false;
-  const [prefix, suffix] = pattern.split('{region}');
-  return suffix === undefined ? pattern === service : service.startsWith(prefix) && service.endsWith(suffix);
-}
-
-/**
- * Who takes the IAM side of a grant. A wrapper that takes no policy itself (aws-cdk-lib's `kms.ViaServicePrincipal`,
- * which `secret.grantRead(fn)` passes) stands for the role or user its ARN refers to; the conditions the wrapper adds
- * are already in the statement.
- */
-function policyHolderOf(grantee: iam.IGrantable, arns: readonly string[]): iam.IGrantable {
-  if (Construct.isConstruct(grantee) || arns.length !== 1 || !Token.isUnresolved(arns[0])) return grantee;
-  const wrapped = grantee.grantPrincipal as { addToPrincipalPolicy?: unknown };
-  if (wrapped.addToPrincipalPolicy !== undefined && !(grantee.grantPrincipal instanceof kms.ViaServicePrincipal)) return grantee;
-  const owner = referencedResources(arns[0])
-    .map((r) => r.node.scope)
-    .find((s): s is iam.Role | iam.User => s instanceof iam.Role || s instanceof iam.User);
-  return owner ?? grantee;
-}
-
-/** The resources an ARN token refers to (the role behind a role ARN, whatever wraps the principal). */
-function referencedResources(arn: string): IConstruct[] {
-  return Tokenization.reverseString(arn).tokens.filter((t): t is Reference => Reference.isReference(t)).map((t) => t.target);
-}
-
-/**
- * The ARN of a role or user with an explicit name, built in the key's stack (so it refers to nothing in the
- * principal's stack): `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`. Undefined when the name is generated.
- */
-function literalPrincipalArn(resource: IConstruct, partition: string): string | undefined {
-  const kind = resource instanceof iam.CfnRole ? 'role' : resource instanceof iam.CfnUser ? 'user' : undefined;
-  if (!kind) return undefined;
-  const name = resource instanceof iam.CfnRole ? resource.roleName : (resource as iam.CfnUser).userName;
-  const path = (resource as iam.CfnRole | iam.CfnUser).path ?? '/';
-  if (name === undefined || Token.isUnresolved(name) || Token.isUnresolved(path)) return undefined;
-  const account = Stack.of(resource).account;
-  return `arn:${partition}:iam::${account}:${kind}${path}${name}`;
-}
-
-/** The partition of a stack: its literal partition, or the one its Region belongs to; never a guess. */
-function partitionOf(stack: Stack): string {
-  if (!Token.isUnresolved(stack.partition)) return stack.partition;
-  const region = stack.region;
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  if (region.startsWith('us-isob-')) return 'aws-iso-b';
-  if (region.startsWith('us-iso-')) return 'aws-iso';
-  if (/^[a-z]{2}(-[a-z]+)+-\d$/.test(region) && !/^(us-isof|eu-isof|eu-isoe|eusc)-/.test(region)) return 'aws';
-  throw new Error(`stack ${stack.node.path}: its partition cannot be derived from Region ${JSON.stringify(region)}: give the stack an explicit env`);
-}
-
-function one(values: string[]): string | string[] {
-  return values.length === 1 ? values[0] : values;
 }
 
 function mergeOrThrow(path: string, ...blocks: Array<ConditionJson | undefined>): ConditionJson | undefined {

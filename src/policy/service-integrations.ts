@@ -77,6 +77,13 @@ const RDS = {
   encryptionContextKeys: ['aws:rds:db-id', 'aws:ebs:id'],
 } as const;
 
+/**
+ * Condition keys that keep a service principal to the requests of one account or one resource: the global
+ * `aws:Source*` keys services set when they act for a resource (IAM UG, "The confused deputy problem"), and the
+ * service's own encryption-context keys (conditions-kms.md, kms:EncryptionContext:).
+ */
+export const CONFUSED_DEPUTY_CONDITION_KEYS = /^(aws:SourceAccount|aws:SourceArn|aws:SourceOrgID|aws:SourceOrgPaths|kms:EncryptionContext:.+)$/i;
+
 export const SERVICE_INTEGRATIONS: readonly ServiceIntegration[] = [
   { resourceType: 'AWS::DynamoDB::Table', keyProperties: ['SSESpecification.KMSMasterKeyId'], ...DYNAMODB },
   // A global table names a key per replica; each replica's key is in that replica's Region.
