@@ -458,3 +458,19 @@ describe('account-delegation remarks', () => {
     expect(Annotations.fromStack(owner).findWarning('/Owner/Key', Match.stringLikeRegexp('any principal of account "444455556666"'))).toHaveLength(1);
   });
 });
+
+describe('break-glass and administrators in another stack', () => {
+  test('are reached through the account principal and get the same actions in their IAM policy, so they can act', () => {
+    const app = new App();
+    const people = new Stack(app, 'People', { env: ENV });
+    const admin = new iam.Role(people, 'Admin', { assumedBy: new iam.AccountRootPrincipal(), roleName: 'kms-admin' });
+    const glass = new iam.Role(people, 'Glass', { assumedBy: new iam.AccountRootPrincipal(), roleName: 'break-glass' });
+    const owner = new Stack(app, 'Owner', { env: ENV });
+    new GuardedKmsKey(owner, 'Key', { administrators: [admin], breakGlassPrincipals: [glass] });
+    const evaluator = AppEvaluator.synth(app);
+    expect(owner.dependencies).toEqual([]);
+    expect(evaluator.evaluate('Owner/Key', evaluator.callerFor('People/Glass'), 'kms:ScheduleKeyDeletion').decision).toBe('allow');
+    expect(evaluator.evaluate('Owner/Key', evaluator.callerFor('People/Admin'), 'kms:ScheduleKeyDeletion').decision).toBe('explicit-deny');
+    expect(evaluator.putSamePolicy('Owner/Key', evaluator.callerFor('People/Admin')).lockoutSafetyCheck).toBe('passed');
+  });
+});
