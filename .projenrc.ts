@@ -42,7 +42,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // CI must fail on snapshot drift instead of rewriting the snapshots.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
-      testPathIgnorePatterns: ['/node_modules/', '/lib/', '/dist/'],
+      // scripts/test-latest-cdk/ has its own test and snapshots, run only by test:latest-cdk.
+      testPathIgnorePatterns: ['/node_modules/', '/lib/', '/dist/', '/scripts/test-latest-cdk/'],
       coveragePathIgnorePatterns: ['/node_modules/', '/test/'],
     },
   },
@@ -55,13 +56,16 @@ for (const ignored of ['/bench/', '/scripts/', '/docs/', '/examples/', '/bench-r
 
 // The pure layers import nothing from the CDK: they run in the CLI, in benchmarks and in any JS runtime.
 project.eslint?.addOverride({
-  files: ['src/policy/**/*.ts', 'src/evaluator/**/*.ts', 'src/app-model/**/*.ts', 'src/builders/**/*.ts', 'src/cli/**/*.ts'],
+  files: [
+    'src/policy/**/*.ts', 'src/evaluator/**/*.ts', 'src/app-model/**/*.ts', 'src/builders/**/*.ts', 'src/analysis/**/*.ts',
+    'src/rules/**/*.ts', 'src/cli/**/*.ts',
+  ],
   rules: {
     'no-restricted-imports': [
       'error',
       {
         patterns: [
-          { group: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', 'cdk-nag'], message: 'src/policy, src/evaluator, src/app-model, src/builders and src/cli are pure: no CDK imports.' },
+          { group: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', 'cdk-nag'], message: 'src/policy, src/evaluator, src/app-model, src/builders, src/analysis, src/rules and src/cli are pure: no CDK imports.' },
         ],
       },
     ],
@@ -88,14 +92,24 @@ project.addTask('catalogue', {
   receiveArgs: true,
 });
 
-// The example app, synthesized by the real CDK CLI, then a summary of who can use each key.
+// The construct tests again on the latest aws-cdk-lib and constructs (`test` runs them on the minimum, which the dev
+// dependencies pin), installed outside node_modules; the versions are pinned in the script (docs/decisions.md).
+project.addTask('test:latest-cdk', {
+  description: 'Run the construct tests on the latest aws-cdk-lib and constructs (pinned in scripts/test-latest-cdk/run.sh)',
+  exec: 'bash scripts/test-latest-cdk/run.sh',
+  receiveArgs: true,
+});
+
+// The example app, synthesized by the real CDK CLI, then a summary of who can use each key and the deploy-readiness
+// check (which exits 1 on anything KMS or CloudFormation would reject at deploy time).
 project.addTask('example', {
-  description: 'Synthesize examples/app with the CDK CLI and print who can use each key',
+  description: 'Synthesize examples/app with the CDK CLI, print who can use each key, and check that it would deploy',
   cwd: 'examples/app',
   env: { CDK_DISABLE_CLI_TELEMETRY: 'true' },
   steps: [
     { exec: 'npx cdk synth --quiet --no-notices' },
     { exec: 'node ../../lib/cli/main.js summarize cdk.out' },
+    { exec: 'node ../../lib/cli/main.js readiness cdk.out' },
   ],
 });
 project.gitignore.addPatterns('/examples/app/cdk.out/', '/examples/app/cdk.context.json');

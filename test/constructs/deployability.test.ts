@@ -474,3 +474,16 @@ describe('break-glass and administrators in another stack', () => {
     expect(evaluator.putSamePolicy('Owner/Key', evaluator.callerFor('People/Admin')).lockoutSafetyCheck).toBe('passed');
   });
 });
+
+describe('resources whose key property is rendered lazily', () => {
+  test('a dynamodb.TableV2 (global table) encrypted with the key gives the deployer what DynamoDB needs', () => {
+    const { app, key } = setup();
+    const data = new Stack(app, 'Data', { env: ENV });
+    new dynamodb.TableV2(data, 'Orders', {
+      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+      encryption: dynamodb.TableEncryptionV2.customerManagedKey(key),
+    });
+    const evaluator = AppEvaluator.synth(app);
+    expect(createGrantThrough(evaluator, 'Owner/Key', DEPLOYER, 'dynamodb').decision).toBe('allow');
+  });
+});

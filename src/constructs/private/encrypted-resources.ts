@@ -9,7 +9,7 @@
  * The app is indexed once (per construct count, so constructs added later are seen): every key then looks up its own
  * tokens, so the work is linear in the app's resources, not keys times resources.
  */
-import { CfnResource, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { CfnResource, IResolvable, IResolveContext, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
 import { ServiceIntegration, integrationFor, keyReferencesOf } from '../../policy/service-integrations';
@@ -73,18 +73,38 @@ function appIndex(root: IConstruct): AppIndex {
  */
 function lowerCasedProperties(resource: CfnResource): unknown {
   const internals = resource as unknown as { cfnProperties: Record<string, unknown>; rawOverrides?: { Properties?: Record<string, unknown> } };
-  const own = lowerCaseKeys(internals.cfnProperties ?? {}) as Record<string, unknown>;
+  const own = lowerCaseKeys(internals.cfnProperties ?? {}, resource, 0) as Record<string, unknown>;
   const overrides = internals.rawOverrides?.Properties;
-  return overrides ? deepMerge(own, lowerCaseKeys(overrides) as Record<string, unknown>) : own;
+  return overrides ? deepMerge(own, lowerCaseKeys(overrides, resource, 0) as Record<string, unknown>) : own;
 }
 
-function lowerCaseKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(lowerCaseKeys);
-  // Only plain data objects: a token object (IResolvable) stays as it is.
+function lowerCaseKeys(value: unknown, scope: CfnResource, depth: number): unknown {
+  if (depth > 32) return value;
+  if (Array.isArray(value)) return value.map((v) => lowerCaseKeys(v, scope, depth + 1));
+  // A lazy value (dynamodb.TableV2 renders its replicas lazily) is produced once, shallowly: what it produces still
+  // holds the key's own token strings, which is what a key looks for.
+  if (Tokenization.isResolvable(value)) return lowerCaseKeys(produceShallowly(value, scope), scope, depth + 1);
   if (!isRecord(value) || Object.getPrototypeOf(value) !== Object.prototype) return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k.toLowerCase()] = lowerCaseKeys(v);
+  for (const [k, v] of Object.entries(value)) out[k.toLowerCase()] = lowerCaseKeys(v, scope, depth + 1);
   return out;
+}
+
+/** One step of a token's resolution, with nested tokens left unresolved; the token itself when that fails. */
+function produceShallowly(token: IResolvable, scope: CfnResource): unknown {
+  const context: IResolveContext = {
+    scope,
+    preparing: false,
+    documentPath: [],
+    registerPostProcessor: () => undefined,
+    resolve: (x: unknown) => x,
+  };
+  try {
+    const produced = token.resolve(context);
+    return produced === token ? undefined : produced;
+  } catch {
+    return undefined;
+  }
 }
 
 function lowerCasedIntegration(integration: ServiceIntegration): ServiceIntegration {
