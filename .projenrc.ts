@@ -86,6 +86,12 @@ project.addTask('bench:compare', {
   receiveArgs: true,
 });
 
+project.addTask('bench:policy-size', {
+  description: 'Print how large a GuardedKmsKey policy grows with the app (statements, bytes; argument: another src/ to compare)',
+  exec: 'ts-node --transpile-only --project test/tsconfig.json bench/key-policy-size.ts',
+  receiveArgs: true,
+});
+
 project.addTask('catalogue', {
   description: 'Regenerate src/policy/catalogue-data.ts from the reference kms-actions.json (path as argument)',
   exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/generate-catalogue.ts',
