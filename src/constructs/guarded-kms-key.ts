@@ -304,7 +304,9 @@ export class GuardedKmsKey extends kms.Key {
         const arns = awsPrincipalArns(principal, this.node.path, 'breakGlassPrincipals');
         const reached = this.allowPrincipals({ AWS: arns }, [...PermissionSets.breakGlass], undefined, undefined, 'BreakGlass', 'breakGlassPrincipals');
         // Reached through the account principal (another stack of the app), it needs the same actions in its IAM policy.
-        if (reached.throughAccount) iam.Grant.addToPrincipal({ grantee: principal, actions: [...PermissionSets.breakGlass], resourceArns: [this.keyArn] });
+        if (reached.throughAccount) {
+          iam.Grant.addToPrincipal({ grantee: principal, actions: [...PermissionSets.breakGlass], resourceArns: [this.keyArn] });
+        }
       }
     } else if (breakGlass.length > 0) {
       throw new Error(`${this.node.path}: breakGlassPrincipals is set but deletionProtection is false: break-glass principals are the exception to deletion protection`);
