@@ -32,7 +32,7 @@ function measure(kind: 'functions' | 'contexts', n: number): string {
     const queue = new sqs.Queue(other, 'Queue', { encryptionMasterKey: key });
     for (let i = 0; i < n; i++) {
       const f = new lambda.Function(other, `Fn${i}`, {
-        runtime: lambda.Runtime.NODEJS_20_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {};'),
+        runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {};'),
       });
       bucket.grantRead(f);
       queue.grantSendMessages(f);

@@ -36,7 +36,7 @@ function keyPolicy(stack: Stack): any[] {
 
 function fn(scope: Stack, id: string): lambda.Function {
   return new lambda.Function(scope, id, {
-    runtime: lambda.Runtime.NODEJS_20_X,
+    runtime: lambda.Runtime.NODEJS_24_X,
     handler: 'index.handler',
     code: lambda.Code.fromInline('exports.handler = async () => {};'),
   });

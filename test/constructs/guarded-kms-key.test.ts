@@ -169,7 +169,7 @@ describe('GuardedKmsKey', () => {
       const key = new GuardedKmsKey(stack, 'Key', { administrators: [admin] });
       const consumer = new Stack(app, 'Functions', { env: ENV });
       new lambda.Function(consumer, 'Fn', {
-        runtime: lambda.Runtime.NODEJS_20_X,
+        runtime: lambda.Runtime.NODEJS_24_X,
         handler: 'index.handler',
         code: lambda.Code.fromInline('exports.handler = async () => {};'),
         environment: { MODE: 'prod' },

@@ -23,7 +23,7 @@ const DEPLOYER = { arn: 'arn:aws:sts::111122223333:assumed-role/cdk-hnb659fds-cf
 
 function fn(scope: Stack, id: string): lambda.Function {
   return new lambda.Function(scope, id, {
-    runtime: lambda.Runtime.NODEJS_20_X,
+    runtime: lambda.Runtime.NODEJS_24_X,
     handler: 'index.handler',
     code: lambda.Code.fromInline('exports.handler = async () => {};'),
   });
@@ -82,7 +82,7 @@ describe('an app with the services users encrypt, in three stacks', () => {
   const auditor = new iam.Role(compute, 'Auditor', { assumedBy: new iam.AccountRootPrincipal(), roleName: 'auditor' });
   key.grantCapabilities(auditor, [KeyCapability.DECRYPT], { encryptionContext: { team: 'audit' } });
   new lambda.Function(compute, 'Encrypted', {
-    runtime: lambda.Runtime.NODEJS_20_X,
+    runtime: lambda.Runtime.NODEJS_24_X,
     handler: 'index.handler',
     code: lambda.Code.fromInline('exports.handler = async () => {};'),
     environment: { MODE: 'prod' },

@@ -41,7 +41,7 @@ const paymentsKey = new VpceRestrictedKey(keys, 'PaymentsKey', {
 const services = new Stack(app, 'OrderService', { env: OWNER });
 const bucket = new s3.Bucket(services, 'OrdersBucket', { encryptionKey: dataKey, enforceSSL: true });
 const ingest = new lambda.Function(services, 'Ingest', {
-  runtime: lambda.Runtime.NODEJS_20_X,
+  runtime: lambda.Runtime.NODEJS_24_X,
   handler: 'index.handler',
   code: lambda.Code.fromInline('exports.handler = async () => ({ ok: true });'),
   environment: { BUCKET: bucket.bucketName },
