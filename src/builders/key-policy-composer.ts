@@ -56,14 +56,7 @@ export class KeyPolicyComposer {
       for (const [kind, values] of Object.entries(principal)) addAll((existing.principal[kind] ??= []), values);
       return;
     }
-    this.push(key, {
-      sid: options.sid,
-      fixedSid: options.fixedSid === true,
-      effect: statement.Effect,
-      principal,
-      actions,
-      ...(statement.Condition ? { conditions: statement.Condition } : {}),
-    });
+    this.push(key, entryOf(statement, principal, actions, options));
   }
 
   /**
@@ -83,19 +76,9 @@ export class KeyPolicyComposer {
       return;
     }
     this.push(key, {
-      sid: options.sid,
-      fixedSid: options.fixedSid === true,
-      effect: statement.Effect,
-      principal,
-      actions,
-      ...(statement.Condition ? { conditions: statement.Condition } : {}),
+      ...entryOf(statement, principal, actions, options),
       narrowing: { operator: narrowing.operator, key: narrowing.key, values: [...new Set(narrowing.values)] },
     });
-  }
-
-  /** Whether a statement with this fixed Sid exists. */
-  public hasStatement(sid: string): boolean {
-    return this.entries.some((e) => e.fixedSid && e.sid === sid);
   }
 
   public get statementCount(): number {
@@ -130,6 +113,17 @@ export class KeyPolicyComposer {
     this.entries.push(entry);
     this.byMergeKey.set(key, entry);
   }
+}
+
+function entryOf(statement: StatementJson, principal: Record<string, string[]>, actions: string[], options: ComposeOptions): Entry {
+  return {
+    sid: options.sid,
+    fixedSid: options.fixedSid === true,
+    effect: statement.Effect,
+    principal,
+    actions,
+    ...(statement.Condition ? { conditions: statement.Condition } : {}),
+  };
 }
 
 /** What a content Sid is computed from: everything but the merged principals or narrowing values. */
