@@ -13,6 +13,7 @@ describe('serviceIntegrationStatements', () => {
       StringEquals: { 'kms:ViaService': ['dynamodb.eu-west-1.amazonaws.com', 'rds.eu-west-1.amazonaws.com'] },
       Bool: { 'kms:GrantIsForAWSResource': 'true' },
     });
+    expect(statements).toHaveLength(2);
     for (const s of statements) {
       expect(s.statement.Principal).toEqual({ AWS: DEPLOYER });
       expect(JSON.stringify(s.statement.Condition)).toContain('kms:ViaService');

@@ -146,6 +146,7 @@ describe('CrossAccountKeyShare', () => {
         capabilities: [KeyCapability.DECRYPT],
       });
       const statements = shareStatements(owner);
+      expect(statements.length).toBeGreaterThan(0);
       for (const s of statements) {
         expect(s.Principal).toEqual({ AWS: 'arn:aws:iam::444455556666:root' });
         expect(s.Condition.StringEquals['kms:CallerAccount']).toBe('444455556666');
