@@ -1,0 +1,88 @@
+/**
+ * Which principals can reach a key, found without asking the evaluator about every principal of the app: the ones a
+ * key policy names, and the app's principals whose identity policies could allow a KMS action on the key. The
+ * evaluator then decides for those only. Pure.
+ */
+import { awsPrincipalsOf, isAllow, isRecord, kmsActionsOf, listOf, statementsOf } from './statements';
+import { AppModel, KmsKeyModel, PrincipalModel } from '../../app-model/app-model';
+import { isUnresolvedText } from '../../app-model/unresolved';
+import { parseAwsPrincipal } from '../../policy/principal';
+import { matchesWildcard } from '../../policy/wildcard';
+
+/** An identity Allow statement that grants KMS actions, read once: its actions and the resources it names. */
+interface KmsGrant {
+  readonly actions: readonly string[];
+  /** Resource patterns; undefined when any resource may match (NotResource, a value unknown offline). */
+  readonly resources?: readonly string[];
+}
+
+/** The KMS grants of each identity document, read once per document (the rules ask about every key of the app). */
+const grantsByDocument = new WeakMap<object, KmsGrant[]>();
+
+function kmsGrantsOf(doc: unknown): KmsGrant[] {
+  if (typeof doc !== 'object' || doc === null) return [];
+  let grants = grantsByDocument.get(doc);
+  if (!grants) {
+    grants = [];
+    for (const { statement } of statementsOf(doc)) {
+      if (!isAllow(statement)) continue;
+      const actions = kmsActionsOf(statement);
+      if (actions.length === 0) continue;
+      const patterns = listOf(statement.Resource);
+      const unknown = statement.NotResource !== undefined || patterns.some((r) => typeof r !== 'string' || isUnresolvedText(r));
+      grants.push({ actions, ...(unknown ? {} : { resources: patterns as string[] }) });
+    }
+    grantsByDocument.set(doc, grants);
+  }
+  return grants;
+}
+
+/** The KMS actions an identity document's Allow statements may grant on the key (by Action and Resource only). */
+export function identityActionsOn(documents: readonly unknown[], keyArn: string): Set<string> {
+  const out = new Set<string>();
+  for (const doc of documents) {
+    for (const grant of kmsGrantsOf(doc)) {
+      if (grant.resources !== undefined && !grant.resources.some((r) => matchesWildcard(r, keyArn))) continue;
+      for (const a of grant.actions) out.add(a);
+    }
+  }
+  return out;
+}
+
+/** Whether the key policy has an Allow naming the key's account (its root, the bare id) or everyone: IAM can then add. */
+export function delegatesToIam(key: KmsKeyModel): boolean {
+  return statementsOf(key.policy).some(({ statement }) => isAllow(statement)
+    && (statement.NotPrincipal !== undefined || awsPrincipalsOf(statement).some((p) => p === '*' || (accountOf(p) === key.account && isAccountPrincipal(p)))));
+}
+
+/** The account of an account principal (`111122223333` or its root ARN), or of an IAM/STS ARN. */
+export function accountOf(value: string): string | undefined {
+  const entry = parseAwsPrincipal(value);
+  return 'account' in entry ? entry.account : undefined;
+}
+
+export function isAccountPrincipal(value: string): boolean {
+  const entry = parseAwsPrincipal(value);
+  return 'type' in entry && entry.type === 'account';
+}
+
+/** A role or user principal entry (not a session, account, service or `*`). */
+export function roleOrUser(value: string): { type: 'role' | 'user'; account: string; name: string } | undefined {
+  const entry = parseAwsPrincipal(value);
+  return 'type' in entry && (entry.type === 'role' || entry.type === 'user') ? { type: entry.type, account: entry.account, name: entry.name } : undefined;
+}
+
+/** The app's principal for a role or user ARN, by account, kind and name (IAM names ignore case). */
+export function appPrincipalFor(model: AppModel, arn: string): PrincipalModel | undefined {
+  const named = roleOrUser(arn);
+  if (!named) return undefined;
+  return model.principals.find((p) => p.kind === named.type && p.account === named.account && p.name.toLowerCase() === named.name.toLowerCase());
+}
+
+/** Principals of the key's account, in the app, whose identity policies may grant KMS actions on the key. */
+export function identityCandidates(model: AppModel, key: KmsKeyModel, needs: (actions: Set<string>) => boolean): PrincipalModel[] {
+  if (!delegatesToIam(key)) return [];
+  return model.principals.filter((p) => p.account === key.account && p.arn !== '' && !isUnresolvedText(p.arn) && needs(identityActionsOn(p.identityPolicies, key.arn)));
+}
+
+export { isRecord };

@@ -1,0 +1,209 @@
+/**
+ * Asking the evaluator what a caller could do on a key, when the caller picks every request value it controls.
+ *
+ * A rule asks "can X ever do A on the key?", not "is this one request allowed?". A caller chooses the encryption
+ * context, the service it calls through (kms:ViaService), TLS, its source IP, the time, its own tags and user names: a
+ * condition on such a key narrows nothing against a caller who wants in. So before asking, the policies are read
+ * adversarially: condition entries on keys the caller chooses are dropped from Allow statements (assumed satisfied),
+ * and Deny statements with such an entry are dropped (assumed avoided). What is kept is decided by the evaluator, with
+ * its real semantics: the keys that identify the caller (kms:CallerAccount, aws:PrincipalArn, aws:PrincipalOrgID,
+ * ...), the network endpoint (aws:SourceVpce, aws:SourceVpc), an AWS service acting as itself (aws:SourceAccount,
+ * aws:SourceArn, aws:PrincipalIsAWSService) and the key's own properties. Values unknown offline are bounded by the
+ * strict and permissive readings of app-model/policy-readings.ts. Pure.
+ */
+import { isRecord, listOf, statementsOf } from './statements';
+import { KmsKeyModel } from '../../app-model/app-model';
+import { Reading, readPolicy } from '../../app-model/policy-readings';
+import { containsUnresolved, isUnresolvedText } from '../../app-model/unresolved';
+import { CompiledScenario, EvaluationResult, KmsAccessEvaluator } from '../../evaluator/kms-access-evaluator';
+import { GRANT_OPERATIONS } from '../../policy/catalogue';
+
+/** Keys a caller cannot choose (lower case; `aws:resourcetag/` is a family). */
+const FIXED_KEYS = new Set([
+  'kms:calleraccount', 'aws:principalaccount', 'aws:principalarn', 'aws:principalorgid', 'aws:principalorgpaths',
+  'aws:principalisawsservice', 'aws:principalservicename', 'aws:principalservicenameslist', 'aws:userid',
+  'aws:sourcevpce', 'aws:sourcevpc', 'aws:sourceaccount', 'aws:sourcearn', 'aws:sourceorgid', 'aws:sourceorgpaths',
+  'aws:resourceaccount', 'aws:resourceorgid', 'aws:resourceorgpaths',
+  'kms:keyspec', 'kms:keyusage', 'kms:keyorigin', 'kms:multiregion', 'kms:multiregionkeytype', 'kms:resourcealiases',
+]);
+
+/** Whether a condition key is one the caller cannot choose. */
+export function isFixedKey(key: string): boolean {
+  const lower = key.toLowerCase();
+  return FIXED_KEYS.has(lower) || lower.startsWith('aws:resourcetag/');
+}
+
+/**
+ * The policy as a caller who picks every value it controls sees it. `keep` says which condition keys stay (default:
+ * the fixed ones); pass one that also keeps kms:ViaService to ask what a caller can do without going through a service.
+ */
+export function adversarialPolicy(policy: unknown, keep: (key: string) => boolean = isFixedKey): unknown {
+  if (!isRecord(policy)) return policy;
+  const statements: unknown[] = [];
+  for (const { statement } of statementsOf(policy)) {
+    if (!isRecord(statement.Condition)) {
+      statements.push(statement);
+      continue;
+    }
+    const kept: Record<string, Record<string, unknown>> = {};
+    let dropped = false;
+    for (const [operator, block] of Object.entries(statement.Condition)) {
+      if (!isRecord(block)) continue;
+      for (const [key, values] of Object.entries(block)) {
+        if (keep(key)) kept[operator] = { ...(kept[operator] ?? {}), [key]: values };
+        else dropped = true;
+      }
+    }
+    if (statement.Effect === 'Deny' && dropped) continue;
+    const { Condition: _omit, ...rest } = statement;
+    statements.push(Object.keys(kept).length > 0 ? { ...rest, Condition: kept } : rest);
+  }
+  return { ...policy, Statement: statements };
+}
+
+/**
+ * Keeps the fixed keys and the caller's tags: for principals of the app's own account, whose tags its administrators
+ * set (the model knows them), unlike a caller from outside, who tags itself as it likes.
+ */
+export function keepFixedAndPrincipalTags(key: string): boolean {
+  return isFixedKey(key) || key.toLowerCase().startsWith('aws:principaltag/');
+}
+
+/** Keeps the fixed keys, the caller's tags and kms:ViaService: what a principal can do calling KMS directly. */
+export function keepAllButCallerRequestKeys(key: string): boolean {
+  return keepFixedAndPrincipalTags(key) || key.toLowerCase() === 'kms:viaservice';
+}
+
+/** Accounts used for callers from outside: the first that the given values do not mention is used. */
+const PROBE_ACCOUNTS = ['999999999999', '999999999998', '999999999997', '999999999996'];
+
+/** An account of no one: not the key's, not named anywhere in `mentions`. */
+export function unrelatedAccount(...mentions: unknown[]): string {
+  const text = JSON.stringify(mentions);
+  return PROBE_ACCOUNTS.find((a) => !text.includes(a)) ?? PROBE_ACCOUNTS[0];
+}
+
+/** The role the probes use, and a session of it (KMS sees sessions, which a role ARN in a policy matches). */
+export const PROBE_ROLE = 'kms-guard-probe';
+export function probeSession(partition: string, account: string, role = PROBE_ROLE): string {
+  return `arn:${partition}:sts::${account}:assumed-role/${role}/kms-guard-probe`;
+}
+
+/** A session of an IAM role ARN; a user ARN (or anything else) is returned as it is. */
+export function sessionOf(arn: string): string {
+  const role = /^arn:([^:]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(arn);
+  return role ? `arn:${role[1]}:sts::${role[2]}:assumed-role/${role[3]}/kms-guard-probe` : arn;
+}
+
+/** An identity policy allowing every KMS action on every key: the caller's own account does not stand in the way. */
+export const ALLOW_ALL_KMS = { Version: '2012-10-17', Statement: [{ Sid: 'ProbeAllowsAllKms', Effect: 'Allow', Action: 'kms:*', Resource: '*' }] };
+
+/** The key as the evaluator's scenario describes it, with the given policy. */
+export function scenarioKey(key: KmsKeyModel, policy: unknown): Record<string, unknown> {
+  return {
+    arn: key.arn,
+    policy,
+    keySpec: key.keySpec,
+    keyUsage: key.keyUsage,
+    ...(key.multiRegion !== undefined ? { multiRegion: key.multiRegion } : {}),
+    ...(key.multiRegionKeyType !== undefined ? { multiRegionKeyType: key.multiRegionKeyType } : {}),
+    // The evaluator rejects alias names it cannot use (unresolved, or alias/aws/...), so only real ones go in.
+    aliases: key.aliases.filter((a) => a.startsWith('alias/') && !a.startsWith('alias/aws/') && !isUnresolvedText(a)),
+    tags: key.tags,
+  };
+}
+
+export interface ProbeCaller {
+  readonly arn: string;
+  readonly identityPolicies?: unknown[];
+  readonly permissionsBoundary?: unknown;
+  readonly tags?: Record<string, string>;
+  readonly orgId?: string;
+}
+
+/** One allowed request: the action, the service it went through (if any), and the evaluator's result. */
+export interface Allowed {
+  readonly action: string;
+  readonly via?: string;
+  readonly result: EvaluationResult;
+}
+
+/** What a probe found; `error` when the scenario could not be evaluated (its first error, with where it is). */
+export interface ProbeOutcome {
+  readonly allowed: Allowed[];
+  readonly error?: string;
+}
+
+/**
+ * Which of `actions` the caller is allowed on the key under `policy` (already read as wanted), trying a plain request
+ * and one through each of `viaServices`. kms:CreateGrant is asked for a grant of every grant operation, without
+ * constraints, not through a service, to `grantee` (default: the caller itself).
+ */
+export function probeActions(
+  key: KmsKeyModel, policy: unknown, caller: ProbeCaller, actions: readonly string[], viaServices: readonly string[] = [], grantee?: string,
+): ProbeOutcome {
+  const compiled: CompiledScenario = KmsAccessEvaluator.compile({
+    key: scenarioKey(key, policy),
+    caller: {
+      arn: caller.arn,
+      identityPolicies: caller.identityPolicies ?? [],
+      ...(caller.permissionsBoundary !== undefined ? { permissionsBoundary: caller.permissionsBoundary } : {}),
+      ...(caller.tags !== undefined ? { tags: caller.tags } : {}),
+      ...(caller.orgId !== undefined ? { orgId: caller.orgId } : {}),
+    },
+  });
+  const compileErrors = compiled.errors;
+  if (compileErrors.length > 0) return { allowed: [], error: describeError(compileErrors[0]) };
+  const allowed: Allowed[] = [];
+  for (const action of actions) {
+    for (const via of [undefined, ...viaServices]) {
+      if (action === 'kms:CreateGrant' && via !== undefined) continue;
+      const request = action === 'kms:CreateGrant'
+        ? { action, createGrant: { granteePrincipal: grantee ?? caller.arn, operations: [...GRANT_OPERATIONS] } }
+        : { action, ...(via !== undefined ? { context: { 'kms:ViaService': via } } : {}) };
+      const result = compiled.evaluate(request);
+      if (result.errors.length > 0) return { allowed, error: describeError(result.errors[0]) };
+      if (result.decision === 'allow') {
+        allowed.push({ action, ...(via !== undefined ? { via } : {}), result });
+        break;
+      }
+    }
+  }
+  return { allowed };
+}
+
+/** The kms:ViaService values the documents compare with (wildcards filled in), for probes that go through a service. */
+export function viaServicesIn(...documents: unknown[]): string[] {
+  const found = new Set<string>();
+  const visit = (v: unknown, key?: string): void => {
+    if (Array.isArray(v)) {v.forEach((x) => visit(x, key));} else if (isRecord(v)) {for (const [k, x] of Object.entries(v)) visit(x, k);} else if (typeof v === 'string' && key?.toLowerCase() === 'kms:viaservice' && !isUnresolvedText(v) && !v.includes('${')) {
+      found.add(v.replace(/\*/g, 'x').replace(/\?/g, 'x'));
+    }
+  };
+  documents.forEach((d) => visit(d));
+  return [...found].sort();
+}
+
+/**
+ * The readings of a policy to decide on: the policy itself when it holds no unresolved value; else the strict reading
+ * (what the unknown values allow at least) and the permissive one (at most).
+ */
+export function readingsOf(policy: unknown): Array<{ reading: Reading | 'exact'; policy: unknown }> {
+  if (!containsUnresolved(policy)) return [{ reading: 'exact', policy }];
+  return [{ reading: 'strict', policy: readPolicy(policy, 'strict', true) }, { reading: 'permissive', policy: readPolicy(policy, 'permissive', true) }];
+}
+
+/** The same for identity policies (no Principal element). */
+export function identityReading(documents: readonly unknown[], reading: Reading | 'exact'): unknown[] {
+  return reading === 'exact' ? [...documents] : documents.map((d) => readPolicy(d, reading, false));
+}
+
+function describeError(e: { message: string; policy?: string; statement?: string; field?: string }): string {
+  const where = [e.policy, e.statement, e.field].filter((x) => x !== undefined).join(', ');
+  return `${e.message}${where ? ` (${where})` : ''}`;
+}
+
+/** Every value of a multi-valued field, as strings. */
+export function stringsOf(value: unknown): string[] {
+  return listOf(value).filter((v): v is string => typeof v === 'string');
+}

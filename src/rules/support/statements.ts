@@ -1,0 +1,112 @@
+/**
+ * Reading resolved policy statements for the rules: each statement with the name the evaluator gives it, its
+ * principals, the KMS actions it covers (wildcards and NotAction expanded over the catalogue) and its conditions. Pure.
+ */
+import { actionPattern } from '../../policy/action-pattern';
+import { ALL_KMS_ACTIONS } from '../../policy/catalogue';
+
+export interface StatementRef {
+  readonly statement: Record<string, any>;
+  readonly index: number;
+  /** `Sid "Name"` or `statement #2`, as the evaluator's explanations name statements. */
+  readonly label: string;
+  /** The Sid, or the index when there is none: what finding ids are made of. */
+  readonly idPart: string;
+}
+
+/** The statements of a policy document, objects only, in order. */
+export function statementsOf(policy: unknown): StatementRef[] {
+  if (!isRecord(policy)) return [];
+  const list: unknown[] = Array.isArray(policy.Statement) ? policy.Statement : policy.Statement === undefined ? [] : [policy.Statement];
+  const out: StatementRef[] = [];
+  list.forEach((statement, index) => {
+    if (!isRecord(statement)) return;
+    const sid = typeof statement.Sid === 'string' && statement.Sid !== '' ? statement.Sid : undefined;
+    out.push({ statement, index, label: sid !== undefined ? `Sid "${sid}"` : `statement #${index}`, idPart: sid ?? String(index) });
+  });
+  return out;
+}
+
+export function isAllow(st: Record<string, any>): boolean {
+  return st.Effect === 'Allow';
+}
+
+/** A value or list of values as a list. */
+export function listOf(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : value === undefined ? [] : [value];
+}
+
+/** The AWS principals of a `Principal` element, `"*"` included (`"Principal": "*"` is `{"AWS": "*"}`). */
+export function awsPrincipalsOf(st: Record<string, any>): string[] {
+  if (st.Principal === '*') return ['*'];
+  if (!isRecord(st.Principal)) return [];
+  return listOf(st.Principal.AWS).filter((v): v is string => typeof v === 'string');
+}
+
+/** The service principals of a `Principal` element. */
+export function servicePrincipalsOf(st: Record<string, any>): string[] {
+  if (!isRecord(st.Principal)) return [];
+  return listOf(st.Principal.Service).filter((v): v is string => typeof v === 'string');
+}
+
+/** Whether the statement applies to every principal: `Principal` `"*"` / `{"AWS": "*"}`, or any `NotPrincipal`. */
+export function appliesToEveryone(st: Record<string, any>): boolean {
+  return awsPrincipalsOf(st).includes('*') || st.NotPrincipal !== undefined;
+}
+
+/** The KMS actions (catalogue spelling) the statement's Action or NotAction covers. */
+export function kmsActionsOf(st: Record<string, any>): string[] {
+  const patterns = (element: unknown): string[] => listOf(element).filter((v): v is string => typeof v === 'string');
+  const covered = (texts: string[]): boolean[] => ALL_KMS_ACTIONS.map((_, i) => texts.some((t) => actionPattern(t).covers[i] === 1));
+  if (st.Action !== undefined) {
+    const hit = covered(patterns(st.Action));
+    return ALL_KMS_ACTIONS.filter((_, i) => hit[i]);
+  }
+  if (st.NotAction !== undefined) {
+    const hit = covered(patterns(st.NotAction));
+    return ALL_KMS_ACTIONS.filter((_, i) => !hit[i]);
+  }
+  return [];
+}
+
+/** One condition entry: `"StringEquals": {"kms:CallerAccount": ["111122223333"]}` is operator, key, values. */
+export interface ConditionEntry {
+  readonly operator: string;
+  readonly key: string;
+  readonly values: unknown[];
+}
+
+export function conditionEntriesOf(st: Record<string, any>): ConditionEntry[] {
+  if (!isRecord(st.Condition)) return [];
+  const out: ConditionEntry[] = [];
+  for (const [operator, block] of Object.entries(st.Condition)) {
+    if (!isRecord(block)) continue;
+    for (const [key, values] of Object.entries(block)) out.push({ operator, key, values: listOf(values) });
+  }
+  return out;
+}
+
+/**
+ * Whether a condition entry can only hold for the values it lists: a positive operator (`StringEquals`, `StringLike`,
+ * `ArnEquals`, `ArnLike`, `Bool`, ...), not negated, not `...IfExists` (true when the key is absent) and not `Null`.
+ */
+export function isPositive(entry: ConditionEntry): boolean {
+  const op = entry.operator.replace(/^For(All|Any)Values:/i, '');
+  return !/IfExists$/i.test(op) && !/Not/.test(op) && !/^Null$/i.test(op) && !/^ForAllValues:/i.test(entry.operator);
+}
+
+/** The statement's text for a message, compact. */
+export function statementJson(st: Record<string, any>, max = 400): string {
+  const text = JSON.stringify(st);
+  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
+}
+
+/** `kms:Decrypt, kms:Encrypt and 3 more`. */
+export function listText(items: readonly string[], max = 4): string {
+  if (items.length <= max) return items.join(', ');
+  return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+}
+
+export function isRecord(v: unknown): v is Record<string, any> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,74 @@
+/**
+ * The stacks of a Stage (or App) as the app model's input, read from the construct tree at validation time: each
+ * stack's template as CloudFormation will receive it (`stack.resolve(stack._toCloudFormation())`: after every grant,
+ * trait, escape hatch and override, cross-stack references prepared), its environment, the construct path of each
+ * logical id, the role it deploys with and the stacks it waits for. The same facts readCloudAssembly takes from a
+ * cloud assembly, without writing one.
+ */
+import { CfnElement, DefaultStackSynthesizer, Stack, Stage, Token } from 'aws-cdk-lib';
+import { PLACEHOLDER_ACCOUNT, PLACEHOLDER_REGION, StackTemplate, partitionOfRegion } from '../app-model/stack-template';
+
+/** The top-level stacks whose assembly is this stage's (not those of nested stages, not nested stacks). */
+export function stacksOf(stage: Stage): Stack[] {
+  return stage.node.findAll().filter((c): c is Stack => Stack.isStack(c) && !c.nested && Stage.of(c) === stage);
+}
+
+export function stackTemplatesOf(stage: Stage): StackTemplate[] {
+  const stacks = stacksOf(stage);
+  const ids = new Set(stacks.map((s) => s.artifactId));
+  return stacks.map((stack) => stackTemplateOf(stack, ids));
+}
+
+function stackTemplateOf(stack: Stack, artifactIds: ReadonlySet<string>): StackTemplate {
+  const accountIsPlaceholder = Token.isUnresolved(stack.account) || !/^\d{12}$/.test(stack.account);
+  const regionIsPlaceholder = Token.isUnresolved(stack.region);
+  const account = accountIsPlaceholder ? PLACEHOLDER_ACCOUNT : stack.account;
+  const region = regionIsPlaceholder ? PLACEHOLDER_REGION : stack.region;
+  const partition = partitionOfRegion(region);
+  const deployerArn = deployerOf(stack, { partition, account, region });
+  const dependencies = stack.dependencies.map((d) => d.artifactId).filter((id) => artifactIds.has(id));
+  return {
+    stackName: stack.stackName,
+    account,
+    region,
+    partition,
+    template: stack.resolve((stack as any)._toCloudFormation()),
+    constructPaths: constructPathsOf(stack),
+    artifactId: stack.artifactId,
+    ...(deployerArn !== undefined ? { deployerArn } : {}),
+    ...(dependencies.length > 0 ? { dependencies } : {}),
+    ...(accountIsPlaceholder ? { accountIsPlaceholder } : {}),
+    ...(regionIsPlaceholder ? { regionIsPlaceholder } : {}),
+  };
+}
+
+/** logical id -> construct path of every CloudFormation element of the stack (what the manifest's metadata records). */
+function constructPathsOf(stack: Stack): Record<string, string> {
+  const paths: Record<string, string> = {};
+  for (const c of stack.node.findAll()) {
+    if (!CfnElement.isCfnElement(c) || c.stack !== stack) continue;
+    const id = stack.resolve(c.logicalId);
+    if (typeof id === 'string') paths[id] = c.node.path;
+  }
+  return paths;
+}
+
+/**
+ * The role CloudFormation deploys the stack with: the DefaultStackSynthesizer's execution role, as the manifest
+ * records it (`cloudFormationExecutionRoleArn`, with `${AWS::Partition}` and the like for the CLI to fill in). Other
+ * synthesizers deploy with the CLI's own credentials: unknown.
+ */
+function deployerOf(stack: Stack, env: { partition: string; account: string; region: string }): string | undefined {
+  if (!(stack.synthesizer instanceof DefaultStackSynthesizer)) return undefined;
+  let arn: string;
+  try {
+    arn = stack.synthesizer.cloudFormationExecutionRoleArn;
+  } catch {
+    return undefined;
+  }
+  if (Token.isUnresolved(arn)) return undefined;
+  return arn
+    .replace(/\$\{AWS::Partition\}/g, env.partition)
+    .replace(/\$\{AWS::AccountId\}/g, env.account)
+    .replace(/\$\{AWS::Region\}/g, env.region);
+}

@@ -1,0 +1,53 @@
+/**
+ * Test support for the rules: synthesize a real CDK app and read it back with the app model, or build a model from
+ * hand-written templates; run one rule.
+ */
+import { App, Stack } from 'aws-cdk-lib';
+import { AppModel, buildAppModel } from '../../src/app-model/app-model';
+import { readCloudAssembly } from '../../src/app-model/cloud-assembly';
+import { Finding } from '../../src/rules/finding';
+import { Rule } from '../../src/rules/rule';
+
+export const ENV = { account: '111122223333', region: 'us-east-1' };
+export const OTHER_ACCOUNT = '444455556666';
+export const DEPLOYER_ROLE = 'arn:aws:iam::111122223333:role/cdk-hnb659fds-cfn-exec-role-111122223333-us-east-1';
+
+/** A new app with one stack `S` in ENV. */
+export function appWithStack(id = 'S'): { app: App; stack: Stack } {
+  const app = new App();
+  return { app, stack: new Stack(app, id, { env: ENV }) };
+}
+
+/** The app model of the app's cloud assembly. */
+export function modelOf(app: App): AppModel {
+  return buildAppModel(readCloudAssembly(app.synth().directory));
+}
+
+/** The rule's findings on the app. */
+export function findingsOf(rule: Rule, app: App): Finding[] {
+  return rule.check(modelOf(app));
+}
+
+/** The model of hand-written resources in one stack `S` of ENV, deployed by the default bootstrap role. */
+export function modelOfResources(resources: Record<string, unknown>): AppModel {
+  return buildAppModel([{ stackName: 'S', ...ENV, template: { Resources: resources }, deployerArn: DEPLOYER_ROLE, artifactId: 'S' }]);
+}
+
+/** A key resource with a literal key policy. */
+export function keyResource(statements: unknown[], properties: Record<string, unknown> = {}): Record<string, unknown> {
+  return { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true, KeyPolicy: { Version: '2012-10-17', Statement: statements }, ...properties } };
+}
+
+/** The statement that keeps the deployer able to manage the key (what GuardedKmsKey's KeyDeployment does). */
+export const DEPLOYER_STATEMENT = {
+  Sid: 'KeyDeployment',
+  Effect: 'Allow',
+  Principal: { AWS: DEPLOYER_ROLE },
+  Resource: '*',
+  Action: ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:PutKeyPolicy', 'kms:TagResource', 'kms:UntagResource', 'kms:EnableKeyRotation', 'kms:GetKeyRotationStatus', 'kms:CreateAlias', 'kms:DeleteAlias', 'kms:UpdateAlias'],
+};
+
+/** `ruleId[findingId] severity` of each finding: what most assertions compare. */
+export function ids(findings: readonly Finding[]): string[] {
+  return findings.map((f) => `${f.ruleId}[${f.findingId}] ${f.severity}`);
+}
