@@ -92,6 +92,11 @@ project.addTask('bench:policy-size', {
   receiveArgs: true,
 });
 
+project.addTask('rules:doc', {
+  description: 'Regenerate docs/rules.md from the rule metadata (a test fails when it is stale)',
+  exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/generate-rules-doc.ts > docs/rules.md',
+});
+
 project.addTask('catalogue', {
   description: 'Regenerate src/policy/catalogue-data.ts from the reference kms-actions.json (path as argument)',
   exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/generate-catalogue.ts',

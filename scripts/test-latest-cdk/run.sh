@@ -9,7 +9,8 @@
 # the tests, src/ and aws-cdk-lib's own require('constructs'), so each package exists once, in the latest version;
 # scripts/test-latest-cdk/versions.test.ts asserts it (and prints the version that ran).
 #
-# Tests: test/constructs/ (the only tests that use aws-cdk-lib) and versions.test.ts here. Not the others: test/cli and
+# Tests: test/constructs/, test/rules/ and test/validation/ (the tests that synthesize aws-cdk-lib apps) and
+# versions.test.ts here. Not the others: test/cli and
 # most of test/evaluator import no CDK code; test/scenarios.test.ts and two evaluator tests import src/index, which
 # loads the constructs, but exercise only the pure evaluator (ESLint keeps CDK imports out of it).
 #
@@ -71,7 +72,8 @@ console.log(JSON.stringify({
   rootDir: root,
   // The project's config ignores this directory (its test and snapshots are only for this run).
   testPathIgnorePatterns: (base.testPathIgnorePatterns ?? []).filter((p) => !p.includes('test-latest-cdk')),
-  testMatch: ['<rootDir>/test/constructs/**/*.test.ts', '<rootDir>/scripts/test-latest-cdk/**/*.test.ts'],
+  testMatch: ['<rootDir>/test/constructs/**/*.test.ts', '<rootDir>/test/rules/**/*.test.ts', '<rootDir>/test/validation/**/*.test.ts',
+    '<rootDir>/scripts/test-latest-cdk/**/*.test.ts'],
   moduleNameMapper: {
     ...(base.moduleNameMapper ?? {}),
     '^aws-cdk-lib(/.*)?$': `${path.join(modules, 'aws-cdk-lib')}$1`,
