@@ -13,50 +13,110 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { PLACEHOLDER_ACCOUNT, PLACEHOLDER_REGION, StackTemplate, partitionOfRegion } from './stack-template';
+import { clip } from '../policy/issues';
 
 /**
  * The stacks of the assembly in `dir`, nested stages included. Environment-agnostic stacks get the placeholder
  * account and region, flagged with `accountIsPlaceholder` / `regionIsPlaceholder`.
- * @throws when manifest.json or a template cannot be read: without them there is nothing to analyse.
+ *
+ * The manifest is input like any other: every file it names (templates, nested assemblies, metadata files) must lie
+ * inside `dir` once symbolic links are resolved, or the assembly is refused; errors name the file and never echo
+ * what a file holds.
+ * @throws when manifest.json or a template cannot be read, is not what the schema says, or points outside `dir`:
+ *   without them there is nothing to analyse.
  */
 export function readCloudAssembly(dir: string): StackTemplate[] {
-  return readAssembly(dir, new Set(), '');
+  const resolved = path.resolve(dir);
+  let root: string;
+  try {
+    root = fs.realpathSync(resolved);
+  } catch (e) {
+    throw new Error(`cannot read ${path.join(resolved, 'manifest.json')}: ${(e as Error).message}`);
+  }
+  return readAssembly(root, root, new Set(), '');
 }
 
-/** `prefix`: the nested assembly's directory path (with a trailing `/`), so that artifact ids stay unique across stages. */
-function readAssembly(dir: string, seen: Set<string>, prefix: string): StackTemplate[] {
-  const resolved = path.resolve(dir);
-  if (seen.has(resolved)) return [];
-  seen.add(resolved);
-  const manifest = readJson(path.join(resolved, 'manifest.json'));
-  const artifacts: Record<string, any> = isRecord(manifest.artifacts) ? manifest.artifacts : {};
-  const isStack = (a: unknown): boolean => isRecord(a) && a.type === 'aws:cloudformation:stack' && isRecord(a.properties) && typeof a.properties.templateFile === 'string';
-  const stackIds = new Set(Object.keys(artifacts).filter((id) => isStack(artifacts[id])));
-  const stacks: StackTemplate[] = [];
+/**
+ * `root`: the real path of the top assembly directory, which every file must lie in. `prefix`: the nested assembly's
+ * directory path (with a trailing `/`), so that artifact ids stay unique across stages.
+ */
+function readAssembly(dir: string, root: string, seen: Set<string>, prefix: string): StackTemplate[] {
+  if (seen.has(dir)) return [];
+  seen.add(dir);
+  const manifestFile = path.join(dir, 'manifest.json');
+  const manifest = readJson(manifestFile);
+  if (!isRecord(manifest)) throw new Error(`${manifestFile} holds ${kindOf(manifest)}: expected a cloud assembly manifest, a JSON object with "artifacts"`);
+  if (manifest.artifacts !== undefined && !isRecord(manifest.artifacts)) {
+    throw new Error(`${manifestFile}: "artifacts" is ${kindOf(manifest.artifacts)}: expected an object of artifacts by id`);
+  }
+  const artifacts: Record<string, unknown> = manifest.artifacts ?? {};
+  const problem = (id: string, what: string): Error => new Error(`${manifestFile}: artifact ${JSON.stringify(clip(id))} ${what}`);
+  const stackIds = new Set<string>();
   for (const [id, artifact] of Object.entries(artifacts)) {
-    if (!isRecord(artifact)) continue;
+    if (!isRecord(artifact)) throw problem(id, `is ${kindOf(artifact)}: expected an object with a "type"`);
+    if (artifact.type !== 'aws:cloudformation:stack' && artifact.type !== 'cdk:cloud-assembly') continue;
+    const props: unknown = artifact.properties;
+    const field = artifact.type === 'aws:cloudformation:stack' ? 'templateFile' : 'directoryName';
+    const value: unknown = isRecord(props) ? props[field] : undefined;
+    if (typeof value !== 'string' || value === '') {
+      const got = isRecord(props) ? kindOf(value) : `missing, as properties is ${kindOf(props)}`;
+      throw problem(id, `(${artifact.type}): properties.${field} is ${got}: expected a file name relative to the assembly directory`);
+    }
+    if (artifact.type === 'aws:cloudformation:stack') stackIds.add(id);
+  }
+  const stacks: StackTemplate[] = [];
+  for (const [id, raw] of Object.entries(artifacts)) {
+    const artifact = raw as Record<string, any>;
     const props: Record<string, any> = isRecord(artifact.properties) ? artifact.properties : {};
-    if (artifact.type === 'cdk:cloud-assembly' && typeof props.directoryName === 'string') {
-      stacks.push(...readAssembly(path.join(resolved, props.directoryName), seen, `${prefix}${props.directoryName}/`));
+    if (artifact.type === 'cdk:cloud-assembly') {
+      const nested = insideAssembly(dir, props.directoryName, root, `${manifestFile}: artifact ${JSON.stringify(clip(id))} properties.directoryName`);
+      stacks.push(...readAssembly(nested, root, seen, `${prefix}${props.directoryName}/`));
     } else if (stackIds.has(id)) {
       // Asset manifests and other artifacts also appear among the dependencies; only stacks order deployments.
       const dependencies = Array.isArray(artifact.dependencies)
         ? artifact.dependencies.filter((d: unknown): d is string => typeof d === 'string' && stackIds.has(d)).map((d: string) => `${prefix}${d}`)
         : [];
-      stacks.push({ ...readStack(resolved, id, artifact, props), artifactId: `${prefix}${id}`, ...(dependencies.length > 0 ? { dependencies } : {}) });
+      const file = (name: string, field: string): string => insideAssembly(dir, name, root, `${manifestFile}: artifact ${JSON.stringify(clip(id))} ${field}`);
+      stacks.push({ ...readStack(id, artifact, props, file), artifactId: `${prefix}${id}`, ...(dependencies.length > 0 ? { dependencies } : {}) });
     }
   }
   return stacks;
 }
 
-function readStack(dir: string, id: string, artifact: Record<string, any>, props: Record<string, any>): StackTemplate {
+/**
+ * `name` resolved against `dir`, once checked to lie inside `root` with every symbolic link resolved (a file that
+ * does not exist is checked as written; reading it then fails, naming it).
+ * @param what the manifest field, for the error: `.../manifest.json: artifact "Stack" properties.templateFile`
+ */
+function insideAssembly(dir: string, name: string, root: string, what: string): string {
+  const file = path.join(dir, name);
+  let real: string;
+  try {
+    real = fs.realpathSync(file);
+  } catch {
+    real = path.resolve(file);
+  }
+  const relative = path.relative(root, real);
+  if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
+    throw new Error(`${what} is ${JSON.stringify(clip(name, 120))}, which lies outside the cloud assembly directory ${root} (symbolic links resolved): refused`);
+  }
+  return real;
+}
+
+/** Resolves a file the manifest names, checked to lie inside the assembly (`field` names it for errors). */
+type AssemblyFile = (name: string, field: string) => string;
+
+function readStack(id: string, artifact: Record<string, any>, props: Record<string, any>, file: AssemblyFile): StackTemplate {
   const env = /^aws:\/\/([^/]+)\/(.+)$/.exec(typeof artifact.environment === 'string' ? artifact.environment : '');
   const rawAccount = env?.[1] ?? 'unknown-account';
   const rawRegion = env?.[2] ?? 'unknown-region';
   const accountIsPlaceholder = !/^\d{12}$/.test(rawAccount);
   const regionIsPlaceholder = rawRegion === 'unknown-region';
   const region = regionIsPlaceholder ? PLACEHOLDER_REGION : rawRegion;
-  const constructPaths = constructPathsOf(dir, artifact);
+  const constructPaths = constructPathsOf(artifact, file);
+  const templateFile = file(props.templateFile, 'properties.templateFile');
+  const template = readJson(templateFile);
+  if (!isRecord(template)) throw new Error(`${templateFile} holds ${kindOf(template)}: expected a CloudFormation template, a JSON object`);
   const account = accountIsPlaceholder ? PLACEHOLDER_ACCOUNT : rawAccount;
   const partition = partitionOfRegion(region);
   const deployerArn = typeof props.cloudFormationExecutionRoleArn === 'string'
@@ -67,7 +127,7 @@ function readStack(dir: string, id: string, artifact: Record<string, any>, props
     account,
     region,
     partition,
-    template: readJson(path.join(dir, props.templateFile)),
+    template,
     ...(deployerArn !== undefined ? { deployerArn } : {}),
     ...(Object.keys(constructPaths).length > 0 ? { constructPaths } : {}),
     ...(accountIsPlaceholder ? { accountIsPlaceholder } : {}),
@@ -87,10 +147,11 @@ function resolvePseudoParameters(text: string, env: { partition: string; account
 }
 
 /** logicalId -> construct path (without the leading `/`), from the artifact's `aws:cdk:logicalId` metadata. */
-function constructPathsOf(dir: string, artifact: Record<string, any>): Record<string, string> {
+function constructPathsOf(artifact: Record<string, any>, inside: AssemblyFile): Record<string, string> {
   let metadata: unknown = artifact.metadata;
   if (!isRecord(metadata) && typeof artifact.additionalMetadataFile === 'string') {
-    const file = path.join(dir, artifact.additionalMetadataFile);
+    // Outside the assembly it is refused, like any file the manifest names; inside, it may be missing or broken.
+    const file = inside(artifact.additionalMetadataFile, 'additionalMetadataFile');
     // Metadata only adds construct paths: a missing or broken file must not stop the analysis.
     metadata = fs.existsSync(file) ? tryReadJson(file) : undefined;
   }
@@ -107,26 +168,52 @@ function constructPathsOf(dir: string, artifact: Record<string, any>): Record<st
   return paths;
 }
 
-function readJson(file: string): any {
+/**
+ * Reads a JSON file; a UTF-8 byte-order mark before it is skipped (editors on Windows write one). A file that is not
+ * JSON is reported by position only: JSON.parse's own message quotes the text, and the file may not be what the
+ * manifest claims (a template that is really a secret).
+ */
+function readJson(file: string): unknown {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     throw new Error(`cannot read ${file}: ${(e as Error).message}`);
   }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new Error(`${file} is not JSON: ${(e as Error).message}`);
+    throw new Error(`${file} is not JSON: ${syntaxErrorAt(text, (e as Error).message)} (the file's content is not shown)`);
   }
+}
+
+/** Where JSON.parse failed, as line and column when its message gives a position; never the text itself. */
+function syntaxErrorAt(text: string, message: string): string {
+  if (/end of JSON input/i.test(message)) return 'the text ends before the JSON value does';
+  const at = /position (\d+)/.exec(message);
+  if (!at) return 'an unexpected character (JSON.parse gives no position)';
+  const position = Math.min(Number(at[1]), text.length);
+  const before = text.slice(0, position);
+  const line = before.split('\n').length;
+  return `syntax error at line ${line}, column ${position - before.lastIndexOf('\n')}`;
 }
 
 function tryReadJson(file: string): unknown {
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8'));
+    return readJson(file);
   } catch {
     return undefined;
   }
+}
+
+/** What a value is, without its content: for errors about a file that holds the wrong kind of JSON. */
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'missing';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return value === '' ? 'an empty string' : 'a string';
+  return `a ${typeof value}`;
 }
 
 function isRecord(v: unknown): v is Record<string, any> {

@@ -195,7 +195,10 @@ function keyIdProblem(keyId: string | undefined, key: KeyModel, crossAccount: bo
     const aliasArn = parseAliasArn(keyId);
     if (!key.aliases.includes(alias)) return `the request names ${keyId}, which is not an alias of this key (its aliases: ${key.aliases.join(', ') || 'none'})`;
     if (!aliasArn && crossAccount) return `the request names the key by alias name ${keyId}, which KMS resolves in the caller's own account: a key in another account must be named by its key ARN or alias ARN (find-cmk-id-arn.md)`;
-    if (aliasArn && (aliasArn.account !== key.parsed.account || aliasArn.region !== key.parsed.region)) return `the alias ARN ${keyId} is not in the key's account and Region`;
+    const { partition, account, region } = key.parsed;
+    if (aliasArn && (aliasArn.partition !== partition || aliasArn.account !== account || aliasArn.region !== region)) {
+      return `the alias ARN ${keyId} is not in the key's partition, account and Region`;
+    }
     return undefined;
   }
   if (keyId === key.parsed.keyId) {
@@ -205,7 +208,23 @@ function keyIdProblem(keyId: string | undefined, key: KeyModel, crossAccount: bo
 }
 
 function keyCheck(env: Environment, req: RequestModel, action: string, key: KeyModel, primary: boolean): CheckOutcome {
+  const callerPartition = env.caller.identity.partition;
+  if (callerPartition !== undefined && callerPartition !== key.parsed.partition) {
+    return toCheck(action, key.arn, implicit(partitionProblem(env.caller.identity, key.parsed.partition, 'the key')!));
+  }
   return toCheck(action, key.arn, decideKey(env, req, action, key, primary));
+}
+
+/**
+ * [choice] A principal of one partition (aws, aws-cn, aws-us-gov, ...) never reaches a resource of another: the
+ * partitions are separate, and credentials of one are not valid in another (IAM UG reference_policies_elements_principal.md
+ * names principals by partition-qualified ARNs; an ARN's partition is part of its identity). Undefined for service
+ * principals, which belong to no account.
+ */
+function partitionProblem(caller: Caller, partition: string, resource: string): string | undefined {
+  return caller.partition !== undefined && caller.partition !== partition
+    ? `${describeCaller(caller)} is in partition ${caller.partition} and ${resource} in partition ${partition}: a principal of one AWS partition can never use a resource of another, whatever the policies say`
+    : undefined;
 }
 
 function decideKey(env: Environment, req: RequestModel, action: string, key: KeyModel, primary: boolean): Outcome {
@@ -238,6 +257,14 @@ function decideKey(env: Environment, req: RequestModel, action: string, key: Key
     if (kp.reach >= PrincipalReach.BROAD) return { decision: 'allow', explanation: `allowed by ${kpWhere}, which names ${describeCaller(caller)}`, decidedBy: kpRef };
   } else if (!crossAccount) {
     if (kp.reach === PrincipalReach.EXACT) return { decision: 'allow', explanation: `allowed by ${kpWhere}, which names ${describeCaller(caller)} directly`, decidedBy: kpRef };
+    if (kp.reach === PrincipalReach.PRINCIPAL_ARN) {
+      // IAM UG reference_policies_elements_principal.md: boundaries and session policies do not limit such a grant.
+      return {
+        decision: 'allow',
+        explanation: `allowed by ${kpWhere}, whose Principal "*" is narrowed to ${describeCaller(caller)} by an aws:PrincipalArn condition (a permissions boundary or session policy does not limit such a grant)`,
+        decidedBy: kpRef,
+      };
+    }
     const boundary = boundaryProblem(env, iamTarget, action);
     if (kp.reach === PrincipalReach.BROAD && !boundary) {
       return { decision: 'allow', explanation: `allowed by ${kpWhere}, whose principal covers ${describeCaller(caller)}`, decidedBy: kpRef };
@@ -337,6 +364,8 @@ function retireCheck(env: Environment, req: RequestModel, key: KeyModel): CheckO
   const caller = env.caller.identity;
   const grant = env.grants.find((g) => g.grantId === req.grantId);
   if (!grant) return result(implicit(`no grant with id ${req.grantId} exists on this key, so there is nothing to retire (NotFoundException)`));
+  const partition = partitionProblem(caller, key.parsed.partition, 'the key');
+  if (partition) return result(implicit(partition));
   const keyTarget = new RequestContext(env, req, profileFor(req, action), key, key.arn, true);
   const iamTarget = keyTarget.withKeyPolicyView(false);
   const deny = findExplicitDeny(env, key, keyTarget, iamTarget);
@@ -364,6 +393,8 @@ function iamOnlyCheck(env: Environment, req: RequestModel, action: string, resou
   const caller = env.caller.identity;
   if (caller.kind === 'service') return result(implicit(`${action} is authorized by IAM policies only, and ${describeCaller(caller)} has none`));
   const alias = resource === '*' ? undefined : parseAliasArn(resource);
+  const partition = alias ? partitionProblem(caller, alias.partition, `the alias ${resource}`) : undefined;
+  if (partition) return result(implicit(partition));
   if (alias && alias.account !== caller.account) {
     return result(implicit(`${action} cannot be used across accounts: the alias ${resource} is in account ${alias.account} and the caller in ${caller.account}`));
   }
@@ -388,16 +419,18 @@ function iamOnlyCheck(env: Environment, req: RequestModel, action: string, resou
 /**
  * The lockout safety check (kms-semantics.md §9): the new key policy must let the caller make a later PutKeyPolicy
  * request, through the key policy alone or delegated IAM policies. Guardrails and grants play no part.
+ * [choice] An AWS service principal as the caller gets the same test: the new key policy must name that service
+ * principal (or "*") for kms:PutKeyPolicy, as a key-policy statement is the only way a service principal is ever
+ * allowed (key-policy-services.md); it has no IAM policies to delegate to.
  */
 function lockoutAllows(env: Environment, req: RequestModel, newPolicy: CompiledPolicy): boolean {
-  const caller = env.caller.identity;
   const base = env.key ?? syntheticKey(env, req, newPolicy);
+  if (partitionProblem(env.caller.identity, base.parsed.partition, 'the key')) return false;
   const key: KeyModel = { ...base, policy: newPolicy };
   const lockoutEnv: Environment = { ...env, key, scps: [], rcps: [], endpoint: undefined, grants: [] };
   const lockoutReq: RequestModel = {
     ...req, action: 'kms:PutKeyPolicy', profile: profileOf('kms:PutKeyPolicy'), keyId: undefined, newKeyPolicy: undefined, bypassPolicyLockoutSafetyCheck: undefined,
   };
-  if (caller.kind === 'service') return false;
   return decideKey(lockoutEnv, lockoutReq, 'kms:PutKeyPolicy', key, false).decision === 'allow';
 }
 

@@ -28,9 +28,12 @@ export interface GrantSearch {
 /** Most scenarios have no grants: they share one empty answer. */
 const NO_GRANTS: GrantSearch = Object.freeze({ matches: Object.freeze([]) });
 
-/** Whether a grantee/retiring principal entry names the caller: exactly, or through its account. */
+/**
+ * Whether a grantee/retiring principal entry names the caller: exactly, or through its account. A grant allows, so the
+ * match is one AWS certainly makes (principal.ts: same partition and account, exact name and path).
+ */
 export function grantPrincipalMatch(entry: PrincipalEntry, caller: Caller): 'exact' | 'account' | undefined {
-  const m = matchPrincipalEntry(entry, caller);
+  const m = matchPrincipalEntry(entry, caller, false);
   return m === 'specific' ? 'exact' : m === 'account' ? 'account' : undefined;
 }
 

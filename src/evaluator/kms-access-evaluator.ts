@@ -5,6 +5,7 @@
  * stable codes and an implicit deny, never an exception and never an allow.
  */
 import { Authorization, authorize } from './engine';
+import { checkRequestInput, checkScenarioInput } from './input-checks';
 import { Environment, readEnvironment, readRequest } from './scenario';
 import { Issue, IssueCollector } from '../policy/issues';
 import { isObject } from '../policy/policy-document';
@@ -119,7 +120,9 @@ export class CompiledScenario {
   public evaluate(request?: any): EvaluationResult {
     try {
       const issues = new IssueCollector();
-      const req = readRequest(request ?? this._defaultRequest, this._env, issues);
+      const raw = request ?? this._defaultRequest;
+      const req = readRequest(raw, this._env, issues);
+      checkRequestInput(raw, issues.hasErrors ? undefined : req, issues);
       if (!this._env || !req || this._hasErrors || issues.hasErrors) return invalid(this._name, [...this._issues, ...issues.issues]);
       return toResult(this._name, authorize(this._env, req), this._warnings, issues.issues);
     } catch (e) {
@@ -154,6 +157,8 @@ export class KmsAccessEvaluator {
         return CompiledScenario._create(undefined, issues.issues, undefined, undefined);
       }
       const name = typeof scenario.name === 'string' ? scenario.name : undefined;
+      // Limits, characters and wildcard ARNs first: their errors name the cause that the readers' errors follow from.
+      checkScenarioInput(scenario, issues);
       const env = readEnvironment(scenario, issues);
       return CompiledScenario._create(env, issues.issues, scenario.request, name);
     } catch (e) {

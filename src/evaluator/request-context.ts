@@ -72,6 +72,20 @@ const DERIVED = new Map<string, Deriver>([
     : undefined],
 ]);
 
+/** The condition keys this file derives from the scenario, lower-cased (any other key exists only through request.context). */
+export const DERIVED_CONDITION_KEYS: readonly string[] = [...DERIVED.keys()];
+
+/**
+ * AWS global condition keys that a request may carry and that the scenario does not derive (set them in
+ * request.context), beyond those in the catalogue (catalogue-data.ts): known, so that a policy naming them draws no
+ * unknown-key warning. Source: IAM User Guide, reference_policies_condition-keys ("AWS global condition context keys").
+ */
+export const OTHER_GLOBAL_CONDITION_KEYS: readonly string[] = [
+  'aws:Ec2InstanceSourcePrivateIPv4', 'aws:Ec2InstanceSourceVpc', 'aws:FederatedProvider', 'aws:MultiFactorAuthAge',
+  'aws:PrincipalServiceNamesList', 'aws:Referer', 'aws:ResourceOrgPaths', 'aws:SourceIdentity', 'aws:SourceOrgPaths',
+  'aws:SourceVpcArn', 'aws:TokenIssueTime', 'aws:UserAgent', 'aws:VpceAccount', 'aws:VpceOrgID', 'aws:VpceOrgPaths',
+];
+
 type KeyProperty = 'keySpec' | 'keyUsage' | 'keyOrigin' | 'multiRegion' | 'multiRegionKeyType';
 type KeyProperties = Pick<KeyModel, 'keySpec' | 'keyUsage' | 'keyOrigin' | 'multiRegion' | 'multiRegionKeyType'>;
 const NEW_KEY_DEFAULTS: KeyProperties = { keySpec: 'SYMMETRIC_DEFAULT', keyUsage: 'ENCRYPT_DECRYPT', keyOrigin: 'AWS_KMS', multiRegion: false };

@@ -8,7 +8,7 @@ import { ContextValue } from './context';
 import { KeyArn, isAccountId, parseAliasArn, parseKeyArn } from '../policy/arn';
 import { actionFacts } from '../policy/catalogue';
 import { hasOwn } from '../policy/has-own';
-import { IssueCollector, show } from '../policy/issues';
+import { InputBoundCodes, IssueCollector, MAX_STRING_LENGTH, clip, show, tooLongMessage } from '../policy/issues';
 import { isObject, parsePolicyDocument } from '../policy/policy-document';
 import { PolicyKind } from '../policy/policy-kind';
 import { Caller, PrincipalEntry, isServicePrincipal, parseAwsPrincipal, parseCaller } from '../policy/principal';
@@ -105,7 +105,7 @@ const REQUEST_FIELDS = new Set(['action', 'keyId', 'encryptionContext', 'grantId
 /** Reads the environment part of a scenario (all but `request`). */
 export function readEnvironment(raw: Record<string, unknown>, issues: IssueCollector): Environment | undefined {
   for (const field in raw) {
-    if (hasOwn(raw, field) && !SCENARIO_FIELDS.has(field)) issues.error('invalid-field', `unknown scenario field \`${field}\`: expected one of ${[...SCENARIO_FIELDS].join(', ')}`, { field });
+    if (hasOwn(raw, field) && !SCENARIO_FIELDS.has(field)) issues.error('invalid-field', `unknown scenario field \`${clip(field)}\`: expected one of ${[...SCENARIO_FIELDS].join(', ')}`, { field: clip(field) });
   }
   const key = raw.key === undefined ? undefined : readKey(raw.key, 'key', issues);
   const caller = readCaller(raw.caller, issues);
@@ -113,14 +113,16 @@ export function readEnvironment(raw: Record<string, unknown>, issues: IssueColle
   const rcps = readPolicyList(raw.resourceControlPolicies, 'resourceControlPolicies', 'rcp', 'RCP', issues);
   const endpoint = raw.vpcEndpoint === undefined ? undefined : readEndpoint(raw.vpcEndpoint, issues);
   const grants = readGrants(raw.grants, key, issues);
-  if (!caller) return undefined;
+  // A key that was given but could not be read has its errors already: without an environment, the request is not
+  // checked against it, so it draws no second, false error that the scenario has no key.
+  if (!caller || (raw.key !== undefined && !key)) return undefined;
   return { key, caller, scps, rcps, endpoint, grants };
 }
 
 /** Reads `request`, checking it against the environment (a key operation needs a key, ...). */
 export function readRequest(raw: unknown, env: Environment | undefined, issues: IssueCollector): RequestModel | undefined {
   if (!isObject(raw)) {
-    issues.error(raw === undefined ? 'missing-field' : 'invalid-field', `request must be an object with at least an action, got ${show(raw)}`, { field: 'request' });
+    issues.shapeError(raw, raw === undefined ? 'missing-field' : 'invalid-field', `request must be an object with at least an action, got ${show(raw)}`, { field: 'request' });
     return undefined;
   }
   // One pass over the request's keys picks up its fields: requests come in many shapes, and reading each field by
@@ -148,7 +150,7 @@ export function readRequest(raw: unknown, env: Environment | undefined, issues: 
       case 'aliasArn': rawAliasArn = value; break;
       case 'destinationKey': rawDestinationKey = value; break;
       case 'context': rawContext = value; break;
-      default: issues.error('invalid-field', `unknown request field \`${field}\`: expected one of ${[...REQUEST_FIELDS].join(', ')}`, { field: `request.${field}` });
+      default: issues.error('invalid-field', `unknown request field \`${clip(field)}\`: expected one of ${[...REQUEST_FIELDS].join(', ')}`, { field: `request.${clip(field)}` });
     }
   }
   const profile = readAction(rawAction, issues);
@@ -158,12 +160,12 @@ export function readRequest(raw: unknown, env: Environment | undefined, issues: 
   const grantId = optionalString(rawGrantId, 'request.grantId', issues);
   const aliasArn = optionalString(rawAliasArn, 'request.aliasArn', issues);
   if (aliasArn !== undefined && !parseAliasArn(aliasArn)) {
-    issues.error('invalid-arn', `request.aliasArn \`${aliasArn}\` is not an alias ARN: expected arn:aws:kms:REGION:ACCOUNT:alias/NAME`, { field: 'request.aliasArn' });
+    issues.error('invalid-arn', `request.aliasArn \`${clip(aliasArn, SHOWN)}\` is not an alias ARN: expected arn:aws:kms:REGION:ACCOUNT:alias/NAME`, { field: 'request.aliasArn' });
   }
   let bypass: boolean | undefined;
   if (rawBypass !== undefined) {
     if (typeof rawBypass === 'boolean') bypass = rawBypass;
-    else issues.error('invalid-field', `request.bypassPolicyLockoutSafetyCheck is ${show(rawBypass)}: expected true or false`, { field: 'request.bypassPolicyLockoutSafetyCheck' });
+    else issues.shapeError(rawBypass, 'invalid-field', `request.bypassPolicyLockoutSafetyCheck is ${show(rawBypass)}: expected true or false`, { field: 'request.bypassPolicyLockoutSafetyCheck' });
   }
   const newKeyPolicy = rawNewKeyPolicy === undefined ? undefined : compilePolicy(rawNewKeyPolicy, 'key', 'new key policy', issues);
   const destinationKey = rawDestinationKey === undefined ? undefined : readKey(rawDestinationKey, 'request.destinationKey', issues);
@@ -215,32 +217,34 @@ function readAction(raw: unknown, issues: IssueCollector): ActionProfile | typeo
     return undefined;
   }
   if (typeof raw !== 'string') {
-    issues.error('invalid-field', `request.action is ${show(raw)}: expected a string such as "kms:Decrypt"`, { field: 'request.action' });
+    issues.shapeError(raw, 'invalid-field', `request.action is ${show(raw)}: expected a string such as "kms:Decrypt"`, { field: 'request.action' });
     return undefined;
   }
   // Only a 13-character name can lower-case to kms:reencrypt: skip the lower-casing for every other action.
   if (raw.length === 13 && raw.toLowerCase() === 'kms:reencrypt') return REENCRYPT_API;
   const profile = catalogueProfile(raw);
   if (!profile) {
-    issues.error('unknown-action', `request.action \`${raw}\` is not a KMS action: expected one of the operations in the KMS permissions reference, e.g. "kms:Decrypt"`, { field: 'request.action' });
+    issues.error('unknown-action', `request.action \`${clip(raw, SHOWN)}\` is not a KMS action: expected one of the operations in the KMS permissions reference, e.g. "kms:Decrypt"`, { field: 'request.action' });
   }
   return profile;
 }
 
 function readKey(raw: unknown, field: string, issues: IssueCollector): KeyModel | undefined {
   if (!isObject(raw)) {
-    issues.error('invalid-field', `${field} must be an object with arn and policy, got ${show(raw)}`, { field });
+    issues.shapeError(raw, 'invalid-field', `${field} must be an object with arn and policy, got ${show(raw)}`, { field });
     return undefined;
   }
   for (const f in raw) {
-    if (hasOwn(raw, f) && !KEY_FIELDS.has(f)) issues.error('invalid-field', `unknown key field \`${f}\`: expected one of ${[...KEY_FIELDS].join(', ')}`, { field: `${field}.${f}` });
+    if (hasOwn(raw, f) && !KEY_FIELDS.has(f)) issues.error('invalid-field', `unknown key field \`${clip(f)}\`: expected one of ${[...KEY_FIELDS].join(', ')}`, { field: `${field}.${clip(f)}` });
   }
   let parsed: KeyArn | undefined;
   if (typeof raw.arn !== 'string') {
-    issues.error('missing-field', `${field}.arn is ${show(raw.arn)}: expected the key ARN, arn:aws:kms:REGION:ACCOUNT:key/ID`, { field: `${field}.arn` });
+    issues.shapeError(raw.arn, 'missing-field', `${field}.arn is ${show(raw.arn)}: expected the key ARN, arn:aws:kms:REGION:ACCOUNT:key/ID`, { field: `${field}.arn` });
+  } else if (raw.arn.length > MAX_STRING_LENGTH) {
+    tooLong(raw.arn, `${field}.arn`, issues);
   } else {
     parsed = parseKeyArn(raw.arn);
-    if (!parsed) issues.error('invalid-arn', `${field}.arn \`${raw.arn}\` is not a KMS key ARN: expected arn:aws:kms:REGION:ACCOUNT:key/ID`, { field: `${field}.arn` });
+    if (!parsed) issues.error('invalid-arn', `${field}.arn \`${clip(raw.arn, SHOWN)}\` is not a KMS key ARN: expected arn:aws:kms:REGION:ACCOUNT:key/ID`, { field: `${field}.arn` });
   }
   if (raw.policy === undefined && field !== 'key') {
     issues.error('missing-field', `${field}.policy is missing: every KMS key has exactly one key policy`, { field: `${field}.policy` });
@@ -257,12 +261,12 @@ function readKey(raw: unknown, field: string, issues: IssueCollector): KeyModel 
   let multiRegion = false;
   if (raw.multiRegion !== undefined) {
     if (typeof raw.multiRegion === 'boolean') multiRegion = raw.multiRegion;
-    else issues.error('invalid-field', `${field}.multiRegion is ${show(raw.multiRegion)}: expected true or false`, { field: `${field}.multiRegion` });
+    else issues.shapeError(raw.multiRegion, 'invalid-field', `${field}.multiRegion is ${show(raw.multiRegion)}: expected true or false`, { field: `${field}.multiRegion` });
   }
   const aliases = readStringList(raw.aliases, `${field}.aliases`, issues) ?? [];
   for (const a of aliases) {
     if (!a.startsWith('alias/') || a.startsWith('alias/aws/')) {
-      issues.error('invalid-field', `${field}.aliases has \`${a}\`: expected an alias name such as "alias/orders" (alias/aws/ names belong to AWS managed keys)`, { field: `${field}.aliases` });
+      issues.error('invalid-field', `${field}.aliases has \`${clip(a, SHOWN)}\`: expected an alias name such as "alias/orders" (alias/aws/ names belong to AWS managed keys)`, { field: `${field}.aliases` });
     }
   }
   const tags = raw.tags === undefined ? undefined : readStringMap(raw.tags, `${field}.tags`, issues);
@@ -284,19 +288,21 @@ function readKey(raw: unknown, field: string, issues: IssueCollector): KeyModel 
 
 function readCaller(raw: unknown, issues: IssueCollector): CallerModel | undefined {
   if (!isObject(raw)) {
-    issues.error(raw === undefined ? 'missing-field' : 'invalid-field', `caller must be an object with at least an arn, got ${show(raw)}`, { field: 'caller' });
+    issues.shapeError(raw, raw === undefined ? 'missing-field' : 'invalid-field', `caller must be an object with at least an arn, got ${show(raw)}`, { field: 'caller' });
     return undefined;
   }
   for (const f in raw) {
-    if (hasOwn(raw, f) && !CALLER_FIELDS.has(f)) issues.error('invalid-field', `unknown caller field \`${f}\`: expected one of ${[...CALLER_FIELDS].join(', ')}`, { field: `caller.${f}` });
+    if (hasOwn(raw, f) && !CALLER_FIELDS.has(f)) issues.error('invalid-field', `unknown caller field \`${clip(f)}\`: expected one of ${[...CALLER_FIELDS].join(', ')}`, { field: `caller.${clip(f)}` });
   }
   let identity: Caller | undefined;
   if (typeof raw.arn !== 'string') {
-    issues.error('missing-field', `caller.arn is ${show(raw.arn)}: expected an IAM or STS ARN, or a service principal such as cloudtrail.amazonaws.com`, { field: 'caller.arn' });
+    issues.shapeError(raw.arn, 'missing-field', `caller.arn is ${show(raw.arn)}: expected an IAM or STS ARN, or a service principal such as cloudtrail.amazonaws.com`, { field: 'caller.arn' });
+  } else if (raw.arn.length > MAX_STRING_LENGTH) {
+    tooLong(raw.arn, 'caller.arn', issues);
   } else {
     identity = parseCaller(raw.arn);
     if (!identity) {
-      issues.error('invalid-arn', `caller.arn \`${raw.arn}\` is not a caller: expected arn:aws:iam::ACCOUNT:user/NAME, role/NAME or root, arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION or federated-user/NAME, or a service principal such as cloudtrail.amazonaws.com`, { field: 'caller.arn' });
+      issues.error('invalid-arn', `caller.arn \`${clip(raw.arn, SHOWN)}\` is not a caller: expected arn:aws:iam::ACCOUNT:user/NAME, role/NAME or root, arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION or federated-user/NAME, or a service principal such as cloudtrail.amazonaws.com`, { field: 'caller.arn' });
     }
   }
   const identityPolicies = readPolicyList(raw.identityPolicies, 'caller.identityPolicies', 'identity', 'identity policy', issues);
@@ -313,14 +319,14 @@ function readCaller(raw: unknown, issues: IssueCollector): CallerModel | undefin
 
 function readEndpoint(raw: unknown, issues: IssueCollector): EndpointModel | undefined {
   if (!isObject(raw)) {
-    issues.error('invalid-field', `vpcEndpoint must be an object with an id, got ${show(raw)}`, { field: 'vpcEndpoint' });
+    issues.shapeError(raw, 'invalid-field', `vpcEndpoint must be an object with an id, got ${show(raw)}`, { field: 'vpcEndpoint' });
     return undefined;
   }
   for (const f of Object.keys(raw)) {
-    if (!['id', 'vpcId', 'policy'].includes(f)) issues.error('invalid-field', `unknown vpcEndpoint field \`${f}\`: expected id, vpcId, policy`, { field: `vpcEndpoint.${f}` });
+    if (!['id', 'vpcId', 'policy'].includes(f)) issues.error('invalid-field', `unknown vpcEndpoint field \`${clip(f)}\`: expected id, vpcId, policy`, { field: `vpcEndpoint.${clip(f)}` });
   }
   if (typeof raw.id !== 'string' || !/^vpce-[0-9a-z]+$/.test(raw.id)) {
-    issues.error('invalid-field', `vpcEndpoint.id is ${show(raw.id)}: expected an endpoint id such as "vpce-1234abcd"`, { field: 'vpcEndpoint.id' });
+    issues.shapeError(raw.id, 'invalid-field', `vpcEndpoint.id is ${show(raw.id)}: expected an endpoint id such as "vpce-1234abcd"`, { field: 'vpcEndpoint.id' });
     return undefined;
   }
   const vpcId = optionalString(raw.vpcId, 'vpcEndpoint.vpcId', issues);
@@ -333,22 +339,22 @@ const NO_GRANTS: GrantModel[] = [];
 function readGrants(raw: unknown, key: KeyModel | undefined, issues: IssueCollector): GrantModel[] {
   if (raw === undefined) return NO_GRANTS;
   if (!Array.isArray(raw)) {
-    issues.error('invalid-field', `grants must be an array of grants, got ${show(raw)}`, { field: 'grants' });
+    issues.shapeError(raw, 'invalid-field', `grants must be an array of grants, got ${show(raw)}`, { field: 'grants' });
     return [];
   }
   const grants: GrantModel[] = [];
   raw.forEach((g, i) => {
     const field = `grants[${i}]`;
     if (!isObject(g)) {
-      issues.error('invalid-field', `${field} must be an object, got ${show(g)}`, { field });
+      issues.shapeError(g, 'invalid-field', `${field} must be an object, got ${show(g)}`, { field });
       return;
     }
     for (const f of Object.keys(g)) {
       if (!['grantId', 'granteePrincipal', 'retiringPrincipal', 'operations', 'constraints', 'issuingAccount', 'name'].includes(f)) {
-        issues.error('invalid-field', `unknown grant field \`${f}\`: expected grantId, granteePrincipal, retiringPrincipal, operations, constraints, issuingAccount`, { field: `${field}.${f}` });
+        issues.error('invalid-field', `unknown grant field \`${clip(f)}\`: expected grantId, granteePrincipal, retiringPrincipal, operations, constraints, issuingAccount`, { field: `${field}.${clip(f)}` });
       }
     }
-    const grantId = typeof g.grantId === 'string' ? g.grantId : `grant-${i}`;
+    const grantId = typeof g.grantId === 'string' && !tooLong(g.grantId, 'grantId', issues, field) ? g.grantId : `grant-${i}`;
     const grantee = readGrantPrincipal(g.granteePrincipal, `${field}.granteePrincipal`, true, issues);
     const retiring = g.retiringPrincipal === undefined ? undefined : readGrantPrincipal(g.retiringPrincipal, `${field}.retiringPrincipal`, true, issues);
     const operations = readOperations(g.operations, `${field}.operations`, issues);
@@ -356,7 +362,7 @@ function readGrants(raw: unknown, key: KeyModel | undefined, issues: IssueCollec
     let issuingAccount = key?.parsed.account ?? '';
     if (g.issuingAccount !== undefined) {
       if (typeof g.issuingAccount === 'string' && isAccountId(g.issuingAccount)) issuingAccount = g.issuingAccount;
-      else issues.error('invalid-field', `${field}.issuingAccount is ${show(g.issuingAccount)}: expected a 12-digit account id`, { field: `${field}.issuingAccount` });
+      else issues.shapeError(g.issuingAccount, 'invalid-field', `${field}.issuingAccount is ${show(g.issuingAccount)}: expected a 12-digit account id`, { field: `${field}.issuingAccount` });
     }
     if (grantee && operations) grants.push({ grantId, grantee, retiring, operations: new Set(operations), constraints, issuingAccount });
   });
@@ -366,7 +372,7 @@ function readGrants(raw: unknown, key: KeyModel | undefined, issues: IssueCollec
 function readCreateGrant(raw: unknown, issues: IssueCollector): CreateGrantModel | undefined {
   const field = 'request.createGrant';
   if (!isObject(raw)) {
-    issues.error('invalid-field', `${field} must be an object, got ${show(raw)}`, { field });
+    issues.shapeError(raw, 'invalid-field', `${field} must be an object, got ${show(raw)}`, { field });
     return undefined;
   }
   const grantee = readGrantPrincipal(raw.granteePrincipal, `${field}.granteePrincipal`, true, issues);
@@ -386,9 +392,10 @@ function readCreateGrant(raw: unknown, issues: IssueCollector): CreateGrantModel
 
 function readGrantPrincipal(raw: unknown, field: string, allowService: boolean, issues: IssueCollector): PrincipalEntry | undefined {
   if (typeof raw !== 'string') {
-    issues.error('missing-field', `${field} is ${show(raw)}: expected a principal ARN, an account id, or a service principal`, { field });
+    issues.shapeError(raw, 'missing-field', `${field} is ${show(raw)}: expected a principal ARN, an account id, or a service principal`, { field });
     return undefined;
   }
+  if (tooLong(raw, field, issues)) return undefined;
   if (allowService && isServicePrincipal(raw)) return { type: 'service', service: raw.toLowerCase() };
   const entry = parseAwsPrincipal(raw);
   if ('error' in entry) {
@@ -413,7 +420,7 @@ function readOperations(raw: unknown, field: string, issues: IssueCollector): st
   for (const op of list) {
     const facts = actionFacts(`kms:${op.replace(/^kms:/i, '')}`);
     if (!facts || !facts.grantOperation) {
-      issues.error('invalid-field', `${field} has \`${op}\`, which is not a grant operation: expected names such as "Decrypt", "Encrypt", "GenerateDataKey", "CreateGrant", "RetireGrant", "DescribeKey"`, { field });
+      issues.error('invalid-field', `${field} has \`${clip(op, SHOWN)}\`, which is not a grant operation: expected names such as "Decrypt", "Encrypt", "GenerateDataKey", "CreateGrant", "RetireGrant", "DescribeKey"`, { field });
     } else {
       out.push(facts.name);
     }
@@ -423,7 +430,7 @@ function readOperations(raw: unknown, field: string, issues: IssueCollector): st
 
 function readConstraints(raw: unknown, field: string, issues: IssueCollector): GrantConstraints | undefined {
   if (!isObject(raw)) {
-    issues.error('invalid-field', `${field} must be an object with encryptionContextEquals or encryptionContextSubset, got ${show(raw)}`, { field });
+    issues.shapeError(raw, 'invalid-field', `${field} must be an object with encryptionContextEquals or encryptionContextSubset, got ${show(raw)}`, { field });
     return undefined;
   }
   const keys = Object.keys(raw);
@@ -442,16 +449,26 @@ function readContext(raw: unknown, issues: IssueCollector): ReadonlyMap<string, 
   if (raw === undefined) return NO_CONTEXT;
   const map = new Map<string, ContextValue>();
   if (!isObject(raw)) {
-    issues.error('invalid-field', `request.context must be an object of condition keys, got ${show(raw)}`, { field: 'request.context' });
+    issues.shapeError(raw, 'invalid-field', `request.context must be an object of condition keys, got ${show(raw)}`, { field: 'request.context' });
     return map;
   }
   for (const k in raw) {
     if (!hasOwn(raw, k)) continue;
     const v = raw[k];
-    if (typeof v === 'string') map.set(k.toLowerCase(), v);
-    else if (typeof v === 'number' || typeof v === 'boolean') map.set(k.toLowerCase(), String(v));
-    else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) map.set(k.toLowerCase(), v as string[]);
-    else issues.error('invalid-field', `request.context["${k}"] is ${show(v)}: expected a string, number, boolean, or an array of strings`, { field: `request.context.${k}` });
+    if (k.length > MAX_STRING_LENGTH) {
+      issues.error(InputBoundCodes.VALUE_TOO_LONG, tooLongMessage('a key of request.context', k), { field: `request.context.${clip(k)}` });
+    } else if (typeof v === 'string') {
+      if (v.length <= MAX_STRING_LENGTH) map.set(k.toLowerCase(), v);
+      else tooLong(v, `request.context.${clip(k)}`, issues);
+    } else if (typeof v === 'number' || typeof v === 'boolean') {
+      map.set(k.toLowerCase(), String(v));
+    } else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) {
+      const long = (v as string[]).find((x) => x.length > MAX_STRING_LENGTH);
+      if (long === undefined) map.set(k.toLowerCase(), v as string[]);
+      else tooLong(long, `request.context.${clip(k)}`, issues);
+    } else {
+      issues.shapeError(v, 'invalid-field', `request.context["${clip(k)}"] is ${show(v)}: expected a string, number, boolean, or an array of strings`, { field: `request.context.${clip(k)}` });
+    }
   }
   return map;
 }
@@ -462,7 +479,7 @@ const NO_POLICIES: CompiledPolicy[] = [];
 function readPolicyList(raw: unknown, field: string, kind: PolicyKind, label: string, issues: IssueCollector): CompiledPolicy[] {
   if (raw === undefined) return NO_POLICIES;
   if (!Array.isArray(raw)) {
-    issues.error('invalid-field', `${field} must be an array of policy documents, got ${show(raw)}`, { field });
+    issues.shapeError(raw, 'invalid-field', `${field} must be an array of policy documents, got ${show(raw)}`, { field });
     return [];
   }
   // map rather than push onto []: V8 gives an empty array grown by push room for 17 elements. Holes are left out.
@@ -479,28 +496,65 @@ export function compilePolicy(raw: unknown, kind: PolicyKind, label: string, iss
 /** @param child appended to `field` (`key.keySpec`), only when there is something to report */
 function optionalString(raw: unknown, field: string, issues: IssueCollector, child?: string): string | undefined {
   if (raw === undefined) return undefined;
-  if (typeof raw === 'string') return raw;
+  if (typeof raw === 'string') return tooLong(raw, field, issues, undefined, child) ? undefined : raw;
   const at = child === undefined ? field : `${field}.${child}`;
-  issues.error('invalid-field', `${at} is ${show(raw)}: expected a string`, { field: at });
+  issues.shapeError(raw, 'invalid-field', `${at} is ${show(raw)}: expected a string`, { field: at });
   return undefined;
 }
 
 function readStringList(raw: unknown, field: string, issues: IssueCollector): string[] | undefined {
   if (raw === undefined) return undefined;
-  if (Array.isArray(raw) && raw.every((x) => typeof x === 'string')) return raw as string[];
-  issues.error('invalid-field', `${field} is ${show(raw)}: expected an array of strings`, { field });
+  if (Array.isArray(raw) && raw.every((x) => typeof x === 'string')) return tooLongIn(raw as string[], field, issues) ? undefined : raw as string[];
+  issues.shapeError(raw, 'invalid-field', `${field} is ${show(raw)}: expected an array of strings`, { field });
   return undefined;
 }
 
 function readStringMap(raw: unknown, field: string, issues: IssueCollector): Record<string, string> | undefined {
-  if (isObject(raw) && allStrings(raw)) return raw as Record<string, string>;
-  issues.error('invalid-field', `${field} is ${show(raw)}: expected an object of string values, e.g. {"Department": "IT"}`, { field });
+  if (isObject(raw)) {
+    const bad = firstBadEntry(raw);
+    if (bad === undefined) return raw as Record<string, string>;
+    if (bad.length > MAX_STRING_LENGTH) {
+      issues.error(InputBoundCodes.VALUE_TOO_LONG, tooLongMessage(`a key of ${field}`, bad), { field: `${field}.${clip(bad)}` });
+      return undefined;
+    }
+    if (typeof raw[bad] === 'string') {
+      issues.error(InputBoundCodes.VALUE_TOO_LONG, tooLongMessage(`${field}.${clip(bad)}`, raw[bad] as string), { field: `${field}.${clip(bad)}` });
+      return undefined;
+    }
+  }
+  issues.shapeError(raw, 'invalid-field', `${field} is ${show(raw)}: expected an object of string values, e.g. {"Department": "IT"}`, { field });
   return undefined;
 }
 
-function allStrings(record: Record<string, unknown>): boolean {
-  for (const k in record) if (typeof record[k] !== 'string') return false;
+/** The first key whose value is not a string, or whose key or value is longer than MAX_STRING_LENGTH. */
+function firstBadEntry(record: Record<string, unknown>): string | undefined {
+  for (const k in record) {
+    const v = record[k];
+    if (typeof v !== 'string' || v.length > MAX_STRING_LENGTH || k.length > MAX_STRING_LENGTH) return k;
+  }
+  return undefined;
+}
+
+/** How much of an ARN or name an error echoes in backticks: as much as {@link show} echoes of a value. */
+const SHOWN = 120;
+
+/**
+ * Reports `value-too-long` when `text` is longer than MAX_STRING_LENGTH; true then.
+ * @param parent, child the field is `parent.field.child` (each when given), joined only when there is something to report
+ */
+function tooLong(text: string, field: string, issues: IssueCollector, parent?: string, child?: string): boolean {
+  if (text.length <= MAX_STRING_LENGTH) return false;
+  const at = `${parent === undefined ? '' : `${parent}.`}${field}${child === undefined ? '' : `.${child}`}`;
+  issues.error(InputBoundCodes.VALUE_TOO_LONG, tooLongMessage(at, text), { field: at });
   return true;
+}
+
+/** {@link tooLong} for the first string of `list` that is too long. */
+function tooLongIn(list: readonly string[], field: string, issues: IssueCollector): boolean {
+  for (let i = 0; i < list.length; i++) {
+    if (tooLong(list[i], field, issues)) return true;
+  }
+  return false;
 }
 
 const NO_TAGS: ReadonlyMap<string, string> = new Map();

@@ -12,15 +12,23 @@ import { appendShort } from './short-list';
 /**
  * How a statement's Principal element reaches the caller, strongest last:
  * NONE; ACCOUNT (the caller's account principal: delegation to IAM, key-policy-default.md);
- * BROAD ("*", NotPrincipal, or a role ARN: a direct grant that a permissions boundary or session policy still limits,
- * IAM UG reference_policies_evaluation-logic.md); EXACT (the user, session, federated user or service itself).
+ * BROAD ("*" or a role ARN: a direct grant that a permissions boundary or session policy still limits,
+ * IAM UG reference_policies_evaluation-logic.md);
+ * PRINCIPAL_ARN ("*" narrowed by an aws:PrincipalArn condition: "Identity-based policy types, such as permissions
+ * boundaries or session policies, do not limit permissions granted using the aws:PrincipalArn condition key with a
+ * wildcard (*) in the Principal element", IAM UG reference_policies_elements_principal.md, IAM role principals);
+ * EXACT (the user, session, federated user or service itself).
  */
-export const enum PrincipalReach { NONE = 0, ACCOUNT = 1, BROAD = 2, EXACT = 3 }
+export const enum PrincipalReach { NONE = 0, ACCOUNT = 1, BROAD = 2, PRINCIPAL_ARN = 3, EXACT = 4 }
 
-export function principalReach(entries: readonly PrincipalEntry[], caller: Caller): PrincipalReach {
+/**
+ * The reach of a Principal element. `loose` for Deny statements: a deny applies whenever AWS might take an entry for
+ * the caller (principal.ts, matchPrincipalEntry).
+ */
+export function principalReach(entries: readonly PrincipalEntry[], caller: Caller, loose = false): PrincipalReach {
   let best = PrincipalReach.NONE;
   for (const entry of entries) {
-    const m = matchPrincipalEntry(entry, caller);
+    const m = matchPrincipalEntry(entry, caller, loose);
     if (m === 'account') {
       if (best < PrincipalReach.ACCOUNT) best = PrincipalReach.ACCOUNT;
     } else if (m === 'specific') {
@@ -32,25 +40,38 @@ export function principalReach(entries: readonly PrincipalEntry[], caller: Calle
 }
 
 /**
- * NotPrincipal: the statement applies to everyone the element does not exclude. [choice] Following IAM UG
+ * NotPrincipal with Deny: the statement applies to everyone the element does not exclude. [choice] Following IAM UG
  * reference_policies_elements_notprincipal.md, a caller is excluded only when the element names its whole chain: the
- * user (or the session and its role) and the account; and a caller with a permissions boundary is never excluded.
+ * user (or the session and its role) and the account, each exactly (partition, case and path: an exclusion is an
+ * escape from a deny, so it must be certain); and a caller with a permissions boundary is never excluded.
+ * NotPrincipal with Allow is refused when the policy is read (compiled-policy.ts); should one reach the engine, it
+ * applies to nobody.
  */
 export function notPrincipalApplies(entries: readonly PrincipalEntry[], caller: Caller, hasBoundary: boolean): boolean {
   if (hasBoundary) return true;
-  const has = (pred: (e: PrincipalEntry) => boolean): boolean => entries.some(pred);
-  const account = caller.account === undefined || has((e) => e.type === 'account' && e.account === caller.account);
+  let account = caller.account === undefined;
+  let role = false;
+  let session = false;
+  let named = false;
+  for (const e of entries) {
+    const m = matchPrincipalEntry(e, caller, false);
+    if (m === 'account') {
+      account = true;
+    } else if (m === 'specific' && e.type !== 'everyone') {
+      if (e.type === 'role') role = true;
+      else if (e.type === 'session') session = true;
+      else named = true;
+    }
+  }
   switch (caller.kind) {
     case 'service':
-      return !has((e) => e.type === 'service' && e.service === caller.service);
+      return !named;
     case 'root':
       return !account;
     case 'assumed-role':
-      return !(account
-        && has((e) => e.type === 'role' && e.account === caller.account && e.name === caller.name)
-        && has((e) => e.type === 'session' && e.account === caller.account && e.name === caller.name && e.sessionName === caller.sessionName));
+      return !(account && role && session);
     default:
-      return !(account && has((e) => matchPrincipalEntry(e, caller) === 'specific' && e.type !== 'everyone'));
+      return !(account && (named || role));
   }
 }
 
@@ -121,9 +142,15 @@ function candidatesFor(policy: CompiledPolicy, t: SearchTarget): Candidates {
   for (const s of statements) {
     const { principal, notPrincipal } = s.source;
     let reach: PrincipalReach;
-    if (principal !== undefined) reach = principalReach(principal, t.caller);
-    else if (notPrincipal !== undefined) reach = notPrincipalReach(notPrincipal, t);
-    else reach = PrincipalReach.EXACT;
+    if (principal !== undefined) {
+      // Allows match a principal only when AWS certainly would, denies whenever it might.
+      reach = principalReach(principal, t.caller, !s.isAllow);
+      if (reach === PrincipalReach.BROAD && s.principalArnNarrowed) reach = PrincipalReach.PRINCIPAL_ARN;
+    } else if (notPrincipal !== undefined) {
+      reach = s.isAllow ? PrincipalReach.NONE : notPrincipalReach(notPrincipal, t);
+    } else {
+      reach = PrincipalReach.EXACT;
+    }
     if (reach === PrincipalReach.NONE) continue;
     const dynamicResource = s.resourceDynamic;
     if (!dynamicResource && !matchesResource(s, t.resource, t)) continue;

@@ -55,7 +55,10 @@ export interface KeyArn extends Arn {
 /** Key ARNs by text: scenarios and policies name the same keys again and again. Parsed ARNs are immutable. */
 const keyArnCache = new BoundedCache<KeyArn | null>(61);
 
-/** Parses a KMS key ARN (`arn:aws:kms:us-east-1:111122223333:key/<id>`); undefined for anything else, aliases included. */
+/**
+ * Parses a KMS key ARN (`arn:aws:kms:us-east-1:111122223333:key/<id>`); undefined for anything else, aliases included,
+ * and for patterns: a wildcard (`key/*`, a Region `*`) makes the text cover many keys, so it names none.
+ */
 export function parseKeyArn(text: string): KeyArn | undefined {
   let parsed = keyArnCache.get(text);
   if (parsed === undefined) {
@@ -66,6 +69,7 @@ export function parseKeyArn(text: string): KeyArn | undefined {
 }
 
 function readKeyArn(text: string): KeyArn | undefined {
+  if (hasArnWildcard(text)) return undefined;
   const arn = parseArn(text);
   if (!arn || arn.service !== 'kms' || !isAccountId(arn.account) || arn.region === '') return undefined;
   if (!arn.resource.startsWith('key/') || arn.resource.length <= 4) return undefined;
@@ -74,10 +78,16 @@ function readKeyArn(text: string): KeyArn | undefined {
   return Object.freeze({ partition, service, region, account, resource, keyId: resource.slice(4) });
 }
 
-/** Parses a KMS alias ARN (`arn:aws:kms:us-east-1:111122223333:alias/name`). */
+/** Parses a KMS alias ARN (`arn:aws:kms:us-east-1:111122223333:alias/name`); undefined for a pattern (`alias/*`). */
 export function parseAliasArn(text: string): (Arn & { readonly aliasName: string }) | undefined {
+  if (hasArnWildcard(text)) return undefined;
   const arn = parseArn(text);
   if (!arn || arn.service !== 'kms' || !isAccountId(arn.account) || !arn.resource.startsWith('alias/')) return undefined;
   const { partition, service, region, account, resource } = arn;
   return { partition, service, region, account, resource, aliasName: resource };
+}
+
+/** Whether an ARN text holds a wildcard (`*` or `?`): it is then a pattern, which Resource elements use, not a name. */
+export function hasArnWildcard(text: string): boolean {
+  return text.includes('*') || text.includes('?');
 }

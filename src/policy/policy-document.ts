@@ -7,7 +7,7 @@
  */
 import { ActionPattern, actionPattern } from './action-pattern';
 import { hasOwn } from './has-own';
-import { IssueCollector, IssueLocation, show } from './issues';
+import { InputBoundCodes, IssueCollector, IssueLocation, MAX_STRING_LENGTH, clip, show, tooLongMessage } from './issues';
 import { PolicyKind, hasPrincipalElement } from './policy-kind';
 import { PrincipalEntry, isServicePrincipal, parseAwsPrincipal } from './principal';
 
@@ -64,24 +64,25 @@ export function parsePolicyDocument(raw: unknown, kind: PolicyKind, label: strin
     }
   }
   if (!isObject(parsed)) {
-    issues.error('invalid-policy', `the ${label} must be a JSON object with a Statement, got ${show(parsed)}`, where);
+    issues.shapeError(parsed, 'invalid-policy', `the ${label} must be a JSON object with a Statement, got ${show(parsed)}`, where);
     return doc;
   }
   for (const field in parsed) {
     if (hasOwn(parsed, field) && !POLICY_FIELDS.has(field)) {
-      issues.error('invalid-field', `unknown policy element \`${field}\` in the ${label}: expected Version, Id and Statement`, where, field);
+      issues.error('invalid-field', `unknown policy element \`${clip(field)}\` in the ${label}: expected Version, Id and Statement`, where, clip(field));
     }
   }
   if (parsed.Version !== undefined) {
     if (typeof parsed.Version !== 'string' || !VERSIONS.has(parsed.Version)) {
-      issues.error('invalid-field', `Version is ${show(parsed.Version)}: expected "2012-10-17"`, where, 'Version');
+      issues.shapeError(parsed.Version, 'invalid-field', `Version is ${show(parsed.Version)}: expected "2012-10-17"`, where, 'Version');
     } else {
       doc.version = parsed.Version;
     }
   }
   if (parsed.Id !== undefined) {
-    if (typeof parsed.Id === 'string') doc.id = parsed.Id;
-    else issues.error('invalid-field', `Id is ${show(parsed.Id)}: expected a string`, where, 'Id');
+    if (typeof parsed.Id !== 'string') issues.shapeError(parsed.Id, 'invalid-field', `Id is ${show(parsed.Id)}: expected a string`, where, 'Id');
+    else if (parsed.Id.length > MAX_STRING_LENGTH) issues.error(InputBoundCodes.VALUE_TOO_LONG, tooLongMessage('Id', parsed.Id), where, 'Id');
+    else doc.id = parsed.Id;
   }
   const rawStatements = parsed.Statement;
   if (rawStatements === undefined) {
@@ -89,7 +90,7 @@ export function parsePolicyDocument(raw: unknown, kind: PolicyKind, label: strin
     return doc;
   }
   if (!Array.isArray(rawStatements) && !isObject(rawStatements)) {
-    issues.error('invalid-policy', `Statement is ${show(rawStatements)}: expected a statement object or an array of them`, where, 'Statement');
+    issues.shapeError(rawStatements, 'invalid-policy', `Statement is ${show(rawStatements)}: expected a statement object or an array of them`, where, 'Statement');
     return doc;
   }
   const list = Array.isArray(rawStatements) ? rawStatements : [rawStatements];
@@ -150,7 +151,7 @@ class ParsedStatement implements PolicyStatement {
 
 function parseStatement(raw: unknown, index: number, kind: PolicyKind, label: string, issues: IssueCollector): PolicyStatement | undefined {
   if (!isObject(raw)) {
-    issues.error('invalid-statement', `statement #${index} of the ${label} must be an object, got ${show(raw)}`, { policy: label, statement: `statement #${index}` });
+    issues.shapeError(raw, 'invalid-statement', `statement #${index} of the ${label} must be an object, got ${show(raw)}`, { policy: label, statement: `statement #${index}` });
     return undefined;
   }
   // One pass over the statement's own keys picks up its elements: statements come in many shapes, and reading each
@@ -181,7 +182,7 @@ function parseStatement(raw: unknown, index: number, kind: PolicyKind, label: st
       default: unknownFields = true;
     }
   }
-  const sid = typeof rawSid === 'string' ? rawSid : undefined;
+  const sid = typeof rawSid === 'string' && rawSid.length <= MAX_STRING_LENGTH ? rawSid : undefined;
   // One location per statement; a field is named only when an issue is raised.
   const where = new StatementLocation(label, sid, index);
   const errorsBefore = issues.errorCount;
@@ -189,15 +190,17 @@ function parseStatement(raw: unknown, index: number, kind: PolicyKind, label: st
   if (unknownFields) {
     for (const field of Object.keys(raw)) {
       if (!STATEMENT_FIELDS.has(field)) {
-        issues.error('invalid-field', `unknown statement element \`${field}\`: expected one of ${[...STATEMENT_FIELDS].join(', ')}`, where, field);
+        issues.error('invalid-field', `unknown statement element \`${clip(field)}\`: expected one of ${[...STATEMENT_FIELDS].join(', ')}`, where, clip(field));
       }
     }
   }
   if (rawSid !== undefined && typeof rawSid !== 'string') {
-    issues.error('invalid-field', `Sid is ${show(rawSid)}: expected a string`, where, 'Sid');
+    issues.shapeError(rawSid, 'invalid-field', `Sid is ${show(rawSid)}: expected a string`, where, 'Sid');
+  } else if (rawSid !== undefined && sid === undefined) {
+    issues.error(InputBoundCodes.VALUE_TOO_LONG, tooLongMessage('Sid', rawSid as string), where, 'Sid');
   }
   if (effect !== 'Allow' && effect !== 'Deny') {
-    issues.error('invalid-effect', `Effect is ${show(effect)}: expected exactly "Allow" or "Deny" (case-sensitive)`, where, 'Effect');
+    issues.shapeError(effect, 'invalid-effect', `Effect is ${show(effect)}: expected exactly "Allow" or "Deny" (case-sensitive)`, where, 'Effect');
   }
 
   const principal = rawPrincipal === undefined ? undefined : parsePrincipalElement(rawPrincipal, 'Principal', where, issues);
@@ -260,10 +263,13 @@ function parseStrings(raw: unknown, field: string, where: IssueLocation, issues:
   if (raw === '*') return STAR;
   const list = Array.isArray(raw) ? raw : [raw];
   if (!areNonEmptyStrings(list)) {
-    issues.error('invalid-field', `${field} is ${show(raw)}: expected a non-empty string or an array of them`, where, field);
+    issues.shapeError(raw, 'invalid-field', `${field} is ${show(raw)}: expected a non-empty string or an array of them`, where, field);
     return undefined;
   }
-  return list as string[];
+  const long = firstTooLong(list);
+  if (long === undefined) return list;
+  issues.error(InputBoundCodes.VALUE_TOO_LONG, tooLongMessage(field, long), where, field);
+  return undefined;
 }
 
 /** Checks each action text; returns the element's patterns, or undefined when the element is not a list of strings. */
@@ -295,7 +301,7 @@ function reportActionProblem(pattern: ActionPattern, field: string, where: Issue
 function parsePrincipalElement(raw: unknown, field: string, where: IssueLocation, issues: IssueCollector): PrincipalEntry[] | undefined {
   if (raw === '*') return [EVERYONE];
   if (!isObject(raw)) {
-    issues.error('invalid-field', `${field} is ${show(raw)}: expected "*" or an object such as {"AWS": "arn:aws:iam::111122223333:role/Name"}`, where, field);
+    issues.shapeError(raw, 'invalid-field', `${field} is ${show(raw)}: expected "*" or an object such as {"AWS": "arn:aws:iam::111122223333:role/Name"}`, where, field);
     return undefined;
   }
   // Usually one type with one value ({"AWS": "arn:..."}): the list is made by its first entry, as V8 gives an empty
@@ -307,7 +313,13 @@ function parsePrincipalElement(raw: unknown, field: string, where: IssueLocation
     const value = raw[type];
     const values = typeof value === 'string' ? undefined : Array.isArray(value) ? value : [value];
     if (values === undefined ? value === '' : !areNonEmptyStrings(values)) {
-      issues.error('invalid-field', `${field}.${type} is ${show(value)}: expected a string or an array of strings`, where, `${field}.${type}`);
+      issues.shapeError(value, 'invalid-field', `${field}.${clip(type)} is ${show(value)}: expected a string or an array of strings`, where, `${field}.${clip(type)}`);
+      ok = false;
+      continue;
+    }
+    const long = values === undefined ? ((value as string).length > MAX_STRING_LENGTH ? value as string : undefined) : firstTooLong(values);
+    if (long !== undefined) {
+      issues.error(InputBoundCodes.VALUE_TOO_LONG, tooLongMessage(`${field}.${clip(type)}`, long), where, `${field}.${clip(type)}`);
       ok = false;
       continue;
     }
@@ -334,7 +346,15 @@ function parsePrincipalValue(type: string, v: string, field: string, where: Issu
   } else if (type === 'Federated' || type === 'CanonicalUser') {
     return { type: 'other', value: `${type}:${v}` };
   } else {
-    issues.error('invalid-field', `${field} has an unknown principal type \`${type}\`: expected AWS, Service, Federated or CanonicalUser`, where, `${field}.${type}`);
+    issues.error('invalid-field', `${field} has an unknown principal type \`${clip(type)}\`: expected AWS, Service, Federated or CanonicalUser`, where, `${field}.${clip(type)}`);
+  }
+  return undefined;
+}
+
+/** The first string of `list` longer than MAX_STRING_LENGTH, if any. */
+function firstTooLong(list: readonly string[]): string | undefined {
+  for (let i = 0; i < list.length; i++) {
+    if (list[i].length > MAX_STRING_LENGTH) return list[i];
   }
   return undefined;
 }

@@ -4,6 +4,13 @@
  * Sources: kms-developer-guide key-policy-overview.md (account principal, service principals, groups never principals),
  * determining-access-key-policy.md (a role ARN matches the role's sessions), IAM User Guide
  * reference_policies_elements_principal.md (forms, no wildcards inside ARNs, session ARNs).
+ *
+ * How names compare (docs/kms-authorization.md, "principal names, paths and partitions"): the partition always takes
+ * part. IAM names are unique within an account without regard to case, and a user's path can change, so an entry and a
+ * caller that differ only in the case of a name, or in the path, might be the same principal to AWS, or might not
+ * (the Principal element's user name is case-sensitive, reference_policies_elements_principal.md). An Allow therefore
+ * matches only when AWS certainly would (`strict`: same partition, account, exact name and path), a Deny whenever AWS
+ * might (`loose`: names compared without regard to case, paths ignored).
  */
 import { Arn, isAccountId, parseArn } from './arn';
 import { BoundedCache } from './bounded-cache';
@@ -19,6 +26,11 @@ export interface Caller {
   readonly partition?: string;
   /** User name, role name (also for sessions), federated user name. */
   readonly name?: string;
+  /**
+   * The IAM path of a user or role caller, `/` or `/division/`; undefined for other callers (a session ARN does not
+   * carry its role's path).
+   */
+  readonly path?: string;
   readonly sessionName?: string;
   /** The value of aws:PrincipalArn: the role ARN (not the session ARN) for assumed-role sessions. */
   readonly principalArn?: string;
@@ -53,16 +65,16 @@ export function parseCaller(text: string): Caller | undefined {
 
 function classifyCaller(text: string): Caller | undefined {
   // An ARN holds colons, which a service principal cannot: skip the service-principal test for ARNs.
-  if (!text.startsWith('arn:') && isServicePrincipal(text)) return makeCaller(text, 'service', undefined, undefined, undefined, undefined, undefined, text.toLowerCase());
+  if (!text.startsWith('arn:') && isServicePrincipal(text)) return makeCaller(text, 'service', undefined, undefined, undefined, undefined, undefined, undefined, text.toLowerCase());
+  // IAM and STS names never hold a wildcard: a caller written with one is a pattern, not a principal.
+  if (text.includes('*') || text.includes('?')) return undefined;
   const arn = parseArn(text);
   if (!arn || !isAccountId(arn.account) || arn.region !== '') return undefined;
   const { account, partition, resource } = arn;
   if (arn.service === 'iam') {
-    if (resource === 'root') return makeCaller(text, 'root', account, partition, undefined, undefined, text);
-    const user = /^user\/(?:.*\/)?([^/]+)$/.exec(resource);
-    if (user) return makeCaller(text, 'user', account, partition, user[1], undefined, text);
-    const role = /^role\/(?:.*\/)?([^/]+)$/.exec(resource);
-    if (role) return makeCaller(text, 'role', account, partition, role[1], undefined, text);
+    if (resource === 'root') return makeCaller(text, 'root', account, partition, undefined, undefined, undefined, text);
+    const named = IAM_NAMED.exec(resource);
+    if (named) return makeCaller(text, named[1] as 'user' | 'role', account, partition, named[3], named[2], undefined, text);
     return undefined;
   }
   if (arn.service === 'sts') {
@@ -70,10 +82,10 @@ function classifyCaller(text: string): Caller | undefined {
     if (session) {
       // The session ARN carries no role path; aws:PrincipalArn is the role ARN (IAM UG, aws:PrincipalArn).
       const roleArn = `arn:${partition}:iam::${account}:role/${session[1]}`;
-      return makeCaller(text, 'assumed-role', account, partition, session[1], session[2], roleArn);
+      return makeCaller(text, 'assumed-role', account, partition, session[1], undefined, session[2], roleArn);
     }
     const fed = /^federated-user\/([^/]+)$/.exec(resource);
-    if (fed) return makeCaller(text, 'federated-user', account, partition, fed[1], undefined, text);
+    if (fed) return makeCaller(text, 'federated-user', account, partition, fed[1], undefined, undefined, text);
   }
   return undefined;
 }
@@ -84,10 +96,16 @@ function classifyCaller(text: string): Caller | undefined {
  */
 function makeCaller(
   arn: string, kind: CallerKind, account: string | undefined, partition: string | undefined, name: string | undefined,
-  sessionName: string | undefined, principalArn: string | undefined, service?: string,
+  path: string | undefined, sessionName: string | undefined, principalArn: string | undefined, service?: string,
 ): Caller {
-  return { arn, kind, account, partition, name, sessionName, principalArn, service, description: describeCaller(arn, kind, account, name) };
+  return { arn, kind, account, partition, name, path, sessionName, principalArn, service, description: describeCaller(arn, kind, account, name) };
 }
+
+/**
+ * `user/NAME`, `role/NAME` or either with a path (`role/division/team/NAME`): the type, the path with its slashes
+ * (`/`, `/division/team/`) and the name. IAM paths hold no empty segment.
+ */
+const IAM_NAMED = /^(user|role)(\/(?:[^/]+\/)*)([^/]+)$/;
 
 function describeCaller(arn: string, kind: CallerKind, account: string | undefined, name: string | undefined): string {
   switch (kind) {
@@ -98,13 +116,16 @@ function describeCaller(arn: string, kind: CallerKind, account: string | undefin
   }
 }
 
-/** One entry of a Principal element, classified. */
+/**
+ * One entry of a Principal element, classified. `partition` is that of the ARN; a bare account id has none (it means
+ * the account in the partition of the resource, and a caller of another partition never reaches the resource).
+ */
 export type PrincipalEntry =
   | { readonly type: 'everyone' }
-  | { readonly type: 'account'; readonly account: string }
-  | { readonly type: 'user' | 'role'; readonly account: string; readonly name: string }
-  | { readonly type: 'session'; readonly account: string; readonly name: string; readonly sessionName: string }
-  | { readonly type: 'federated-user'; readonly account: string; readonly name: string }
+  | { readonly type: 'account'; readonly account: string; readonly partition?: string }
+  | { readonly type: 'user' | 'role'; readonly partition: string; readonly account: string; readonly name: string; readonly path: string }
+  | { readonly type: 'session'; readonly partition: string; readonly account: string; readonly name: string; readonly sessionName: string }
+  | { readonly type: 'federated-user'; readonly partition: string; readonly account: string; readonly name: string }
   | { readonly type: 'service'; readonly service: string }
   /** Federated identity providers and canonical users: valid in some policies, never a KMS caller. */
   | { readonly type: 'other'; readonly value: string };
@@ -147,18 +168,19 @@ function classifyAwsPrincipal(value: string): PrincipalEntry | PrincipalError {
       message: `\`${value}\` has a wildcard inside a principal ARN, which IAM rejects: name the principal exactly, or use Principal "*" with an aws:PrincipalArn ArnLike condition`,
     };
   }
+  const partition = arn.partition;
   if (arn.service === 'iam') {
-    if (arn.resource === 'root') return { type: 'account', account: arn.account };
-    const m = /^(user|role)\/(?:.*\/)?([^/]+)$/.exec(arn.resource);
-    if (m) return { type: m[1] as 'user' | 'role', account: arn.account, name: m[2] };
+    if (arn.resource === 'root') return { type: 'account', account: arn.account, partition };
+    const m = IAM_NAMED.exec(arn.resource);
+    if (m) return { type: m[1] as 'user' | 'role', partition, account: arn.account, name: m[3], path: m[2] };
     if (arn.resource.startsWith('group/')) {
       return { error: 'invalid-arn', message: `\`${value}\` is an IAM group, and groups are never principals in a key policy: name the users or roles, or delegate to the account and attach an IAM policy to the group` };
     }
   } else {
     const s = /^assumed-role\/([^/]+)\/([^/]+)$/.exec(arn.resource);
-    if (s) return { type: 'session', account: arn.account, name: s[1], sessionName: s[2] };
+    if (s) return { type: 'session', partition, account: arn.account, name: s[1], sessionName: s[2] };
     const f = /^federated-user\/([^/]+)$/.exec(arn.resource);
-    if (f) return { type: 'federated-user', account: arn.account, name: f[1] };
+    if (f) return { type: 'federated-user', partition, account: arn.account, name: f[1] };
   }
   return { error: 'invalid-arn', message: `\`${value}\` is not a principal ARN: expected user/, role/, root, assumed-role/ROLE/SESSION or federated-user/` };
 }
@@ -166,30 +188,55 @@ function classifyAwsPrincipal(value: string): PrincipalEntry | PrincipalError {
 /** How a principal entry applies to a caller. `specific`: it names the caller (or everyone); `account`: the caller's account. */
 export type PrincipalMatch = 'specific' | 'account' | undefined;
 
-export function matchPrincipalEntry(entry: PrincipalEntry, caller: Caller): PrincipalMatch {
+/**
+ * Whether an entry names the caller. `loose` is for Deny statements: it matches whenever AWS might take the entry for
+ * the caller (names without regard to case, paths ignored); otherwise the match is one AWS certainly makes (exact
+ * names and paths). Partitions and accounts are always compared. A role entry matches the role's sessions by name: a
+ * session ARN does not carry its role's path, and a role name is unique in its account whatever the path.
+ */
+export function matchPrincipalEntry(entry: PrincipalEntry, caller: Caller, loose = false): PrincipalMatch {
   switch (entry.type) {
     case 'everyone':
       return 'specific';
     case 'account':
-      return caller.account === entry.account ? 'account' : undefined;
+      return caller.account === entry.account && samePartition(entry.partition, caller.partition) ? 'account' : undefined;
     case 'user':
-      return caller.kind === 'user' && caller.account === entry.account && caller.name === entry.name ? 'specific' : undefined;
-    case 'role':
-      // A role ARN matches the role and every session of it (determining-access-key-policy.md).
-      return (caller.kind === 'role' || caller.kind === 'assumed-role') && caller.account === entry.account && caller.name === entry.name
+      return caller.kind === 'user' && sameHolder(entry, caller) && sameName(entry.name, caller.name, loose) && (loose || entry.path === caller.path)
         ? 'specific'
         : undefined;
+    case 'role':
+      // A role ARN matches the role and every session of it (determining-access-key-policy.md).
+      if (caller.kind === 'role') {
+        return sameHolder(entry, caller) && sameName(entry.name, caller.name, loose) && (loose || entry.path === caller.path) ? 'specific' : undefined;
+      }
+      return caller.kind === 'assumed-role' && sameHolder(entry, caller) && sameName(entry.name, caller.name, loose) ? 'specific' : undefined;
     case 'session':
-      return caller.kind === 'assumed-role' && caller.account === entry.account && caller.name === entry.name && caller.sessionName === entry.sessionName
+      return caller.kind === 'assumed-role' && sameHolder(entry, caller) && sameName(entry.name, caller.name, loose)
+        && sameName(entry.sessionName, caller.sessionName, loose)
         ? 'specific'
         : undefined;
     case 'federated-user':
-      return caller.kind === 'federated-user' && caller.account === entry.account && caller.name === entry.name ? 'specific' : undefined;
+      return caller.kind === 'federated-user' && sameHolder(entry, caller) && sameName(entry.name, caller.name, loose) ? 'specific' : undefined;
     case 'service':
       return caller.kind === 'service' && caller.service === entry.service ? 'specific' : undefined;
     default:
       return undefined;
   }
+}
+
+/** A partition absent on either side (a bare account id, a service principal) does not decide. */
+function samePartition(a: string | undefined, b: string | undefined): boolean {
+  return a === undefined || b === undefined || a === b;
+}
+
+function sameHolder(entry: { readonly partition: string; readonly account: string }, caller: Caller): boolean {
+  return caller.account === entry.account && samePartition(entry.partition, caller.partition);
+}
+
+/** Exact, or (loose) without regard to case: IAM names are unique within an account without regard to case. */
+function sameName(a: string, b: string | undefined, loose: boolean): boolean {
+  if (a === b) return true;
+  return loose && b !== undefined && a.length === b.length && a.toLowerCase() === b.toLowerCase();
 }
 
 /** Human text for a principal entry, for explanations. */

@@ -1,4 +1,4 @@
-import { isAccountId, parseAliasArn, parseArn, parseKeyArn } from '../../src/policy/arn';
+import { hasArnWildcard, isAccountId, parseAliasArn, parseArn, parseKeyArn } from '../../src/policy/arn';
 
 describe('ARN parsing', () => {
   test.each([
@@ -22,6 +22,19 @@ describe('ARN parsing', () => {
     ['arn:aws:kms:us-east-1:111122223333:key/', undefined],
   ])('key ARN %s has key id %s', (text, keyId) => {
     expect(parseKeyArn(text)?.keyId).toBe(keyId);
+  });
+
+  test.each([
+    'arn:aws:kms:us-east-1:111122223333:key/*',
+    'arn:aws:kms:*:111122223333:key/1234abcd',
+    'arn:aws:kms:us-east-1:111122223333:key/1234abc?',
+  ])('a key ARN pattern %s names no key (issue 10)', (text) => {
+    expect(parseKeyArn(text)).toBeUndefined();
+    expect(hasArnWildcard(text)).toBe(true);
+  });
+
+  test('an alias ARN pattern names no alias', () => {
+    expect(parseAliasArn('arn:aws:kms:us-east-1:111122223333:alias/*')).toBeUndefined();
   });
 
   test('alias ARNs carry the alias name', () => {

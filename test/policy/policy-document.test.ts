@@ -21,7 +21,7 @@ describe('parsePolicyDocument', () => {
       effect: 'Allow',
       action: ['kms:Decrypt'],
       resource: ['*'],
-      principal: [{ type: 'role', account: '111122223333', name: 'app' }],
+      principal: [{ type: 'role', partition: 'aws', account: '111122223333', name: 'app', path: '/' }],
     })]);
   });
 

@@ -13,11 +13,13 @@
  * false, ArnNotLike true); a fixed pattern of that kind (even a bare `*`) draws an `invalid-arn-pattern` warning, and
  * StringLike is the operator for whole-string wildcards.
  */
-import { LITERAL_QUESTION, LITERAL_STAR, StringMatcher, withoutLiteralMarkers } from '../../policy/wildcard';
+import { MAX_STRING_LENGTH, show } from '../../policy/issues';
+import { StringMatcher, matchesWildcardRange, withoutLiteralMarkers } from '../../policy/wildcard';
 import { ConditionContext } from '../context';
 import { TemplateString } from '../variables';
 import { splitValues } from './policy-values';
-import { KeyType, PolicyValue, ValueMatcher, ValueOperator, WarnValue } from './types';
+import { rejectLongPatterns } from './string';
+import { KeyType, PolicyValue, RejectValue, ValueMatcher, ValueOperator, WarnValue } from './types';
 
 const COMPONENT_COLONS = 5;
 const MAX_CACHED = 10_000;
@@ -54,33 +56,34 @@ function buildArnMatcher(pattern: string): StringMatcher {
     const exact = withoutLiteralMarkers(pattern);
     return (s) => s === exact;
   }
-  if (question < 0 && star === pattern.length - 1 && resourceStart(pattern) <= star) {
+  const bounds = componentBounds(pattern);
+  if (question < 0 && star === pattern.length - 1 && bounds[COMPONENT_COLONS] <= star) {
     // `arn:aws:iam::111122223333:role/*`: the fixed part holds all five colons, so a prefix test is exact.
     const prefix = withoutLiteralMarkers(pattern.slice(0, -1));
     return (s) => s.startsWith(prefix);
   }
-  // General case: one regular expression (native code, faster than a scan in JS), each wildcard confined to its
-  // component: `[^:]` in the first five, any character in the resource.
-  let source = '';
-  let component = 0;
-  for (const c of pattern) {
-    const inResource = component >= COMPONENT_COLONS;
-    if (c === '*') source += inResource ? '.*' : '[^:]*';
-    else if (c === '?') source += inResource ? '.' : '[^:]';
-    else if (c === LITERAL_STAR) source += '\\*';
-    else if (c === LITERAL_QUESTION) source += '\\?';
-    else source += c.replace(/[.+^${}()|[\]\\/-]/g, '\\$&');
-    if (c === ':' && !inResource) component++;
-  }
-  const regex = new RegExp(`^${source}$`, 's');
-  return (s) => regex.test(s);
+  // General case: each of the six components matched on its own (wildcard.ts, linear in pattern x value), so a
+  // wildcard never crosses one of the first five colons: `*` in the region matches `us-east-2`, never
+  // `us-east-2:999999999999:store/abc`. The resource component (after the fifth colon) may hold colons.
+  return (s) => {
+    let valueStart = 0;
+    for (let c = 0; c < COMPONENT_COLONS; c++) {
+      const colon = s.indexOf(':', valueStart);
+      if (colon < 0 || !matchesWildcardRange(pattern, bounds[c], bounds[c + 1] - 1, s, valueStart, colon)) return false;
+      valueStart = colon + 1;
+    }
+    return matchesWildcardRange(pattern, bounds[COMPONENT_COLONS], pattern.length, s, valueStart, s.length);
+  };
 }
 
-/** Index of the first character of the resource component (after the fifth colon). */
-function resourceStart(pattern: string): number {
-  let at = -1;
-  for (let c = 0; c < COMPONENT_COLONS; c++) at = pattern.indexOf(':', at + 1);
-  return at + 1;
+/**
+ * Where each component of an ARN-shaped pattern starts: 0, then one past each of the first five colons (so component
+ * `c` is `[bounds[c], bounds[c + 1] - 1)`, and the resource `[bounds[5], length)`).
+ */
+function componentBounds(pattern: string): number[] {
+  const bounds = [0];
+  for (let c = 0; c < COMPONENT_COLONS; c++) bounds.push(pattern.indexOf(':', bounds[c]) + 1);
+  return bounds;
 }
 
 /** Fixed patterns; matchers are built on the first test (like FixedLike in string.ts: many conditions are never tested). */
@@ -112,10 +115,11 @@ class VariableArn implements ValueMatcher {
   }
 }
 
-function compileArn(values: readonly PolicyValue[], _reject: unknown, warn: WarnValue): ValueMatcher {
+function compileArn(values: readonly PolicyValue[], reject: RejectValue, warn: WarnValue): ValueMatcher {
+  rejectLongPatterns(values, reject);
   values.forEach((v, i) => {
-    if (typeof v === 'string' && !hasArnShape(v)) {
-      warn(i, 'invalid-arn-pattern', `ARN pattern ${JSON.stringify(v)} does not have the six colon-separated components of an ARN ` +
+    if (typeof v === 'string' && v.length <= MAX_STRING_LENGTH && !hasArnShape(v)) {
+      warn(i, 'invalid-arn-pattern', `ARN pattern ${show(v)} does not have the six colon-separated components of an ARN ` +
         '(`arn:partition:service:region:account:resource`), so it matches no request value; write every component, using `*` ' +
         'for any (e.g. `arn:aws:iam::*:role/*`), or use `StringLike` to match the whole text');
     }

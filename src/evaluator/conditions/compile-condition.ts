@@ -8,13 +8,16 @@
  * booleans. All conditions of a statement AND together; the engine does that.
  */
 import { conditionKeyFacts } from '../../policy/catalogue';
+import { ConditionKeyFacts } from '../../policy/catalogue-types';
+import { ECHO_MAX_CHARS, describeCharacter, escapeText, firstBadCharacter } from '../../policy/characters';
 import { hasOwn } from '../../policy/has-own';
-import { IssueCollector, IssueLocation, show } from '../../policy/issues';
+import { IssueCollector, IssueLocation, NoSilentAllowCodes, show } from '../../policy/issues';
 import { PolicyKind } from '../../policy/policy-kind';
 import { ConditionKey } from '../context';
 import { parseTemplate } from '../variables';
 import { CompiledCondition, NullCondition, ValueCondition } from './compiled-condition';
 import { cacheCondition, cachedCondition } from './condition-cache';
+import { isAwsOrKmsKey, isKnownConditionKey, nearestConditionKey } from './condition-keys';
 import { ParsedOperatorName, parseOperatorName } from './operator-name';
 import { KeyType, PolicyValue } from './types';
 
@@ -162,6 +165,7 @@ function compileValues(
   const { definition, setOperator, ifExists } = parsed;
   const lowerKey = key.toLowerCase();
   const facts = conditionKeyFacts(lowerKey);
+  lintConditionKey(key, facts, options.policyKind, where, field, issues);
 
   // Set operators (reference_policies_multi-value-conditions.md; conditions-kms.md, "Using set operators").
   if (setOperator !== undefined) {
@@ -250,6 +254,42 @@ function compileValues(
   const requireAll = setOperator === undefined ? negated : setOperator === 'ForAllValues';
   const whenAbsent = ifExists || (setOperator === undefined ? negated : setOperator === 'ForAllValues');
   return new ValueCondition(operator, key, values, new ConditionKey(lowerKey), matcher, negated, requireAll, whenAbsent);
+}
+
+/**
+ * Warns about a condition key that no KMS request carries (misspelled, or holding an invisible character), with the
+ * nearest known key: such a condition silently turns a restriction into nothing, as a positive operator on an absent
+ * key never matches and a negated one always does. Keys of other services (`s3:prefix`) are not KMS's to judge in
+ * IAM-side policies, which may cover several services; a key or VPC endpoint policy sees only KMS requests, which
+ * carry only `aws:` and `kms:` keys. Runs only when a condition is compiled, never on a cache hit: a condition with a
+ * warning is never cached, so it is checked wherever it appears.
+ */
+function lintConditionKey(
+  key: string, facts: ConditionKeyFacts | undefined, policyKind: PolicyKind, where: IssueLocation, field: string, issues: IssueCollector,
+): void {
+  const bad = firstBadCharacter(key, false);
+  if (facts !== undefined || isKnownConditionKey(key)) {
+    // A member of a family (`kms:EncryptionContext:<k>`) may still hold an invisible character in its own name.
+    if (bad !== undefined) {
+      issues.warning(NoSilentAllowCodes.INVISIBLE_CHARACTER,
+        `condition key \`${shortKey(key)}\` holds ${describeCharacter(bad)}, which nobody reading the policy can see: it names a different key than it seems to. remove the character`,
+        where, field);
+    }
+    return;
+  }
+  if (bad === undefined && !isAwsOrKmsKey(key) && policyKind !== 'key' && policyKind !== 'endpoint') return;
+  const nearest = nearestConditionKey(key);
+  issues.warning(NoSilentAllowCodes.UNKNOWN_CONDITION_KEY,
+    `condition key \`${shortKey(key)}\` is not one that AWS KMS requests carry${bad === undefined ? '' : ` (it holds ${describeCharacter(bad)})`}, so it is absent from every request: ` +
+      'a positive operator on it never matches, and a negated operator or `...IfExists` always does, whatever the request. ' +
+      (nearest === undefined
+        ? 'check the spelling against the KMS condition keys (conditions-kms.md) and the AWS global condition keys (conditions-aws.md)'
+        : `did you mean \`${nearest}\`?`),
+    where, field);
+}
+
+function shortKey(key: string): string {
+  return key.length > ECHO_MAX_CHARS ? `${escapeText(key.slice(0, ECHO_MAX_CHARS))}...` : escapeText(key);
 }
 
 /**

@@ -4,11 +4,12 @@
  * StringNotLike (case-sensitive, `*` and `?` wildcards anywhere). All accept policy variables
  * (reference_policies_variables.md, "Condition element").
  */
+import { MAX_STRING_LENGTH } from '../../policy/issues';
 import { StringMatcher, hasWildcard, wildcardMatcher, withoutLiteralMarkers } from '../../policy/wildcard';
 import { ConditionContext } from '../context';
 import { TemplateString } from '../variables';
 import { splitValues } from './policy-values';
-import { KeyType, PolicyValue, ValueMatcher, ValueOperator } from './types';
+import { KeyType, PolicyValue, RejectValue, ValueMatcher, ValueOperator } from './types';
 
 /** Above this many fixed values a Set beats a linear scan. */
 const SET_THRESHOLD = 8;
@@ -60,9 +61,9 @@ class FixedEqualsIgnoreCase implements ValueMatcher {
 }
 
 /**
- * Wildcard matching with fixed patterns. The matchers are built on the first test, not at compile time: a pattern
- * needs no validation, and many conditions are never tested (their statement does not apply to the caller), while
- * building a matcher for a pattern such as `s3.*.amazonaws.com` compiles a regular expression.
+ * Wildcard matching with fixed patterns (wildcard.ts: linear in pattern x value, no regular expression). The matchers
+ * are looked up on the first test, not at compile time: a pattern needs no validation, and many conditions are never
+ * tested (their statement does not apply to the caller).
  */
 class FixedLike implements ValueMatcher {
   private matchers: readonly StringMatcher[] | undefined;
@@ -99,7 +100,24 @@ function compileEquals(values: readonly PolicyValue[], ignoreCase: boolean): Val
   return ignoreCase ? new FixedEqualsIgnoreCase(exact) : exact;
 }
 
-function compileLike(values: readonly PolicyValue[]): ValueMatcher {
+/**
+ * Refuses patterns longer than MAX_STRING_LENGTH (policy/issues.ts): no policy KMS accepts holds one (a key policy is
+ * at most 32 KB), and matching time grows with pattern length x value length. Checked here, on the compile path only,
+ * rather than for every condition value as policies are read: compiled conditions are cached.
+ */
+export function rejectLongPatterns(values: readonly PolicyValue[], reject: RejectValue): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    const length = typeof v === 'string' ? v.length : v.raw.length;
+    if (length > MAX_STRING_LENGTH) {
+      reject(i, `a pattern of at most ${MAX_STRING_LENGTH.toLocaleString('en-US')} characters, not ${length.toLocaleString('en-US')} ` +
+        '(AWS KMS accepts no key policy longer than 32 KB, resource-limits.md): shorten it');
+    }
+  }
+}
+
+function compileLike(values: readonly PolicyValue[], reject: RejectValue): ValueMatcher {
+  rejectLongPatterns(values, reject);
   const { fixed, dynamic } = splitValues(values, true);
   // Patterns without wildcards compare exactly (a `${*}` in them is a literal `*`).
   const fixedMatcher: ValueMatcher = fixed.some(hasWildcard)
@@ -111,7 +129,7 @@ function compileLike(values: readonly PolicyValue[]): ValueMatcher {
 /** String operators suit String keys and ARN keys (an ARN "is considered a string", condition operators page). */
 const STRING_KEYS: readonly KeyType[] = ['String', 'ARN'];
 
-function stringOperator(name: string, negated: boolean, compile: (values: readonly PolicyValue[]) => ValueMatcher): ValueOperator {
+function stringOperator(name: string, negated: boolean, compile: ValueOperator['compile']): ValueOperator {
   return { kind: 'value', name, negated, acceptsVariables: true, keyTypes: STRING_KEYS, compile };
 }
 
