@@ -14,6 +14,7 @@ import { PrincipalTarget, usageStatements, viaServiceCondition } from '../builde
 import { ConditionJson, PolicyJson, StatementJson, mergeConditions } from '../builders/policy-json';
 import { isAccountId, parseArn, parseKeyArn } from '../policy/arn';
 import { CROSS_ACCOUNT_ACTIONS, canonicalAction } from '../policy/catalogue';
+import { addSelfValidation } from '../validation/self-validation';
 
 export interface CrossAccountKeyShareProps {
   /**
@@ -92,6 +93,14 @@ export interface CrossAccountKeyShareProps {
    * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceaccount
    */
   readonly allowResourceWildcard?: boolean;
+  /**
+   * Check the share with kms-guard's rules when the app is synthesized: the final policies of the key (when it is in
+   * this app) and of the consumer policy, after every grant, escape hatch and override. Error findings about them fail
+   * synthesis; warnings are reported as warnings. Acknowledge one with `Validations.of(construct).acknowledge({ id, reason })`.
+   * @default true
+   * @see https://github.com/cdk-kms-guard/cdk-kms-guard/blob/main/docs/rules.md
+   */
+  readonly validation?: boolean;
 }
 
 /** The key's owner. Every field is a literal: the consumer side and the hand-apply files name them outside its stack. */
@@ -212,6 +221,11 @@ export class CrossAccountKeyShare extends Construct {
         if (ownerKeyPolicyDoc) write('owner-key-policy', ownerKeyPolicyDoc);
       },
     });
+    // kms-guard's rules over the final templates, reporting the findings about the key and the consumer policy.
+    if (props.validation ?? true) {
+      const consumer = (): iam.ManagedPolicy[] => (this.consumerPolicy ? [this.consumerPolicy] : []);
+      addSelfValidation(this, () => ({ keys: key ? [key] : [], constructs: consumer(), policies: consumer() }));
+    }
   }
 
   private artifactName(kind: string): string {

@@ -25,6 +25,7 @@ import { KEY_POLICY_MAX_BYTES } from '../policy/limits';
 import { estimatePolicySize } from '../policy/policy-size';
 import { ServiceIntegration, SERVICE_INTEGRATIONS } from '../policy/service-integrations';
 import { wildcardMatch } from '../policy/wildcard';
+import { addSelfValidation } from '../validation/self-validation';
 
 /** A principal and what it may do with the key. */
 export interface KeyUser {
@@ -203,6 +204,14 @@ export interface GuardedKmsKeyProps {
    * @see https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html
    */
   readonly multiRegion?: boolean;
+  /**
+   * Check the key with kms-guard's rules when the app is synthesized: the final key policy and the IAM policies that
+   * reach the key, after every grant, escape hatch and override. Error findings about this key fail synthesis;
+   * warnings are reported as warnings. Acknowledge one with `Validations.of(key).acknowledge({ id, reason })`.
+   * @default true
+   * @see https://github.com/cdk-kms-guard/cdk-kms-guard/blob/main/docs/rules.md
+   */
+  readonly validation?: boolean;
 }
 
 /**
@@ -322,6 +331,8 @@ export class GuardedKmsKey extends kms.Key {
       this.grantCapabilities(user.grantee, user.capabilities, { encryptionContext: user.encryptionContext, viaServices: user.viaServices });
     }
     this.node.addValidation({ validate: () => this.validateDeployability() });
+    // kms-guard's rules over the final templates, reporting this key's findings (src/validation/self-validation.ts).
+    if (props.validation ?? true) addSelfValidation(this, () => ({ keys: [this] }));
   }
 
   /**
@@ -349,10 +360,22 @@ export class GuardedKmsKey extends kms.Key {
 
   /**
    * Grants actions (wildcards are expanded against the KMS actions known today, so the grant never grows by itself).
-   * Called by constructs that use this key through the `IKey` interface.
+   * Called by constructs that use this key through the `IKey` interface. Grant management (`CreateGrant`, `ListGrants`,
+   * `RevokeGrant`) is allowed only for AWS resources (`kms:GrantIsForAWSResource`): that is what aws-cdk-lib asks it
+   * for (`ec2.Volume.grantAttachVolume` conditions only its IAM side), and an unconditioned CreateGrant would let the
+   * grantee hand the key to anyone.
    */
   public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
-    return this.grantActions(grantee, expandActions(actions, this.node.path), {});
+    const expanded = expandActions(actions, this.node.path);
+    const management = expanded.filter((a) => PermissionSets.grantManagement.includes(a as never));
+    const others = expanded.filter((a) => !management.includes(a));
+    let grant: iam.Grant | undefined;
+    if (others.length > 0) grant = this.grantActions(grantee, others, {});
+    if (management.length > 0) {
+      const g = this.grantActions(grantee, management, { conditions: GRANT_IS_FOR_AWS_RESOURCE });
+      grant = grant ? grant.combine(g) : g;
+    }
+    return grant!;
   }
 
   public grantDecrypt(grantee: iam.IGrantable): iam.Grant {

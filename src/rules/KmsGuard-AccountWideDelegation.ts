@@ -72,23 +72,37 @@ function finding(model: AppModel, key: KmsKeyModel, ref: StatementRef): Finding 
 function whoCanUse(model: AppModel, key: KmsKeyModel, st: Record<string, any>, actions: readonly string[]): string[] {
   const wanted = new Set(actions);
   const candidates = identityCandidates(model, key, (granted) => [...granted].some((a) => wanted.has(a)));
+  if (candidates.length === 0) return [];
   const denies = statementsOf(key.policy).filter((s) => s.statement.Effect === 'Deny').map((s) => s.statement);
+  // The strict reading: what the principal can certainly do through this statement.
+  const [{ reading, policy }] = readingsOf({ Version: '2012-10-17', Statement: [st, ...denies] });
+  const keyPolicy = adversarialPolicy(policy, keepFixedAndPrincipalTags);
   const out: string[] = [];
   for (const p of candidates) {
-    // The strict reading: what the principal can certainly do through this statement.
-    const [{ reading, policy }] = readingsOf({ Version: '2012-10-17', Statement: [st, ...denies] });
-    const outcome = probeActions(key, adversarialPolicy(policy, keepFixedAndPrincipalTags), {
+    // The identity policies mention the action at all (a cheap filter before asking the evaluator).
+    const asked = actions.filter((a) => p.identityPolicies.some((d) => allowedActionsOf(d).has(a)));
+    if (asked.length === 0) continue;
+    const outcome = probeActions(key, keyPolicy, {
       arn: sessionOf(p.arn),
       identityPolicies: identityReading(p.identityPolicies, reading).map((d) => adversarialPolicy(d, keepFixedAndPrincipalTags)),
       ...(p.permissionsBoundary !== undefined ? { permissionsBoundary: p.permissionsBoundary } : {}),
       tags: p.tags,
-    }, actions.filter((a) => identityAllows(p.identityPolicies, a)));
+    }, asked);
     if (outcome.allowed.length > 0) out.push(`${principalName(p)} (${listText(outcome.allowed.map((a) => a.action), 3)})`);
   }
   return out;
 }
 
-/** The identity policies mention the action at all (a cheap filter before asking the evaluator). */
-function identityAllows(documents: readonly unknown[], action: string): boolean {
-  return documents.some((d) => statementsOf(d).some(({ statement }) => isAllow(statement) && kmsActionsOf(statement).includes(action)));
+const allowedByDocument = new WeakMap<object, ReadonlySet<string>>();
+const NOTHING: ReadonlySet<string> = new Set();
+
+/** The KMS actions an identity document's Allow statements mention, on any resource (read once per document). */
+function allowedActionsOf(doc: unknown): ReadonlySet<string> {
+  if (typeof doc !== 'object' || doc === null) return NOTHING;
+  let actions = allowedByDocument.get(doc);
+  if (!actions) {
+    actions = new Set(statementsOf(doc).filter(({ statement }) => isAllow(statement)).flatMap(({ statement }) => kmsActionsOf(statement)));
+    allowedByDocument.set(doc, actions);
+  }
+  return actions;
 }

@@ -91,9 +91,13 @@ function identityFindings(model: AppModel, key: KmsKeyModel): Finding[] {
   const denies = statementsOf(key.policy).filter((s) => s.statement.Effect === 'Deny').map((s) => s.statement);
   const grantee = probeSession(key.partition, unrelatedAccount(key.policy, key.account), 'kms-guard-probe-grantee');
   const out: Finding[] = [];
-  for (const p of identityCandidates(model, key, (actions) => actions.has('kms:CreateGrant'))) {
-    for (const { reading, policy } of readingsOf({ Version: '2012-10-17', Statement: [...delegations.map((d) => d.statement), ...denies] })) {
-      const outcome = probeActions(key, adversarialPolicy(policy, keep), callerOf(p, reading), CREATE_GRANT, [], grantee);
+  const candidates = identityCandidates(model, key, (actions) => actions.has('kms:CreateGrant'));
+  if (candidates.length === 0) return out;
+  const readings = readingsOf({ Version: '2012-10-17', Statement: [...delegations.map((d) => d.statement), ...denies] })
+    .map(({ reading, policy }) => ({ reading, policy: adversarialPolicy(policy, keep) }));
+  for (const p of candidates) {
+    for (const { reading, policy } of readings) {
+      const outcome = probeActions(key, policy, callerOf(p, reading), CREATE_GRANT, [], grantee);
       if (outcome.allowed.length === 0) continue;
       const through = allowedThrough(outcome.allowed[0], p);
       const identity = outcome.allowed[0].result.checks.flatMap((c) => c.decidedBy).find((d) => /^identity policy #\d+$/.test(d.policy));

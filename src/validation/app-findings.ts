@@ -1,11 +1,16 @@
 /**
  * Runs the rules over one Stage's stacks, read from the construct tree (stack-templates.ts), and places each finding
- * on the construct it is about. Shared by KmsGuardAspect and KmsGuardChecks, so both run exactly the same rules.
+ * on the construct it is about. Shared by every surface (KmsGuardAspect, KmsGuardChecks, the constructs' own
+ * validation), so all run exactly the same rules.
+ *
+ * During a synthesis the findings of a stage are computed once, whoever asks first, and shared (the per-stage cache
+ * below): an app with the aspect and self-validating constructs is evaluated once. Each finding is reported by one
+ * surface only: by the self-validating construct that owns it (the first registered), else by the aspect.
  */
 import { Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { stackTemplatesOf, stacksOf } from './stack-templates';
-import { buildAppModel } from '../app-model/app-model';
+import { AppModel, buildAppModel } from '../app-model/app-model';
 import { ALL_RULES, Finding, runRules } from '../rules';
 import { Rule } from '../rules/rule';
 
@@ -15,13 +20,35 @@ export interface PlacedFinding {
   readonly construct: IConstruct;
 }
 
+/** What one evaluation of a stage gives: the model (when the app could be read) and every finding, placed. */
+export interface StageEvaluation {
+  readonly model?: AppModel;
+  readonly placed: readonly PlacedFinding[];
+  /** The same findings by construct. */
+  readonly byConstruct: ReadonlyMap<IConstruct, readonly PlacedFinding[]>;
+}
+
 /** Every finding of the stage's stacks, placed. Never throws: a failure to read the app is an error finding. */
 export function stageFindings(stage: Stage, rules: readonly Rule[] = ALL_RULES): PlacedFinding[] {
+  return [...evaluateStage(stage, rules).placed];
+}
+
+/**
+ * Evaluates a stage now, from its stacks' templates as they are. Never throws.
+ * @param keyPaths when given, the rules look at these keys only (construct paths of their `AWS::KMS::Key` resources):
+ *   every rule decides each key on its own, so their findings are those of the whole app's evaluation, at less cost
+ */
+export function evaluateStage(stage: Stage, rules: readonly Rule[] = ALL_RULES, keyPaths?: ReadonlySet<string>): StageEvaluation {
+  let model: AppModel;
   let findings: Finding[];
   try {
-    findings = runRules(buildAppModel(stackTemplatesOf(stage)), rules);
+    const whole = buildAppModel(stackTemplatesOf(stage));
+    model = keyPaths === undefined
+      ? whole
+      : { ...whole, keys: whole.keys.filter((k) => k.constructPath !== undefined && keyPaths.has(k.constructPath)) };
+    findings = runRules(model, rules);
   } catch (e) {
-    return [{
+    const placed: PlacedFinding[] = [{
       construct: stage,
       finding: {
         ruleId: 'KmsGuard-Internal',
@@ -31,15 +58,122 @@ export function stageFindings(stage: Stage, rules: readonly Rule[] = ALL_RULES):
         message: `kms-guard could not read the app's stacks (${(e as Error)?.message ?? String(e)}), so none of its KMS access was checked: please report it`,
       },
     }];
+    return { placed, byConstruct: byConstructOf(placed) };
   }
   const byPath = new Map<string, IConstruct>();
   for (const c of stage.node.findAll()) byPath.set(c.node.path, c);
   const stacks = stacksOf(stage);
-  return findings.map((finding) => {
+  const placed = findings.map((finding) => {
     const at = finding.location;
     const construct = (at.constructPath !== undefined ? byPath.get(at.constructPath) : undefined)
       ?? stacks.find((s: Stack) => s.stackName === at.stackName)
       ?? stage;
     return { finding, construct };
   });
+  return { model, placed, byConstruct: byConstructOf(placed) };
+}
+
+function byConstructOf(placed: readonly PlacedFinding[]): Map<IConstruct, PlacedFinding[]> {
+  const map = new Map<IConstruct, PlacedFinding[]>();
+  for (const p of placed) {
+    const list = map.get(p.construct);
+    if (list) list.push(p);
+    else map.set(p.construct, [p]);
+  }
+  return map;
+}
+
+/** A construct that reports the findings it owns (a self-validating construct). */
+export interface FindingOwner {
+  readonly construct: IConstruct;
+  /** Whether the finding is the owner's to report (decided against the evaluation it comes from). */
+  owns(placed: PlacedFinding, evaluation: StageEvaluation): boolean;
+  /** The keys whose findings it may own: the construct paths of their `AWS::KMS::Key` resources. */
+  keyPaths(): readonly string[];
+}
+
+/** The shared state of one stage: its evaluation in the current synthesis, and who reports what. */
+interface StageCache {
+  evaluation?: StageEvaluation;
+  /** `evaluation` covers the whole stage (not only the owners' keys). */
+  whole?: boolean;
+  /** A surface reports every finding of the stage (KmsGuardAspect): evaluate it whole. */
+  wantsWhole: boolean;
+  /** The owner of each finding of `evaluation` that has one. */
+  owners?: Map<PlacedFinding, FindingOwner>;
+  readonly registered: FindingOwner[];
+}
+
+const caches = new WeakMap<Stage, StageCache>();
+
+/**
+ * The stage's cache, created on first use. Creating it registers, on the stage itself, a validation that forgets
+ * the previous evaluation: CDK validates a stage before every construct in it, so each synthesis evaluates the
+ * stage's final templates once, when a surface first asks. Call it before adding any other validation to the stage.
+ */
+function cacheOf(stage: Stage): StageCache {
+  let cache = caches.get(stage);
+  if (!cache) {
+    const fresh: StageCache = { registered: [], wantsWhole: false };
+    cache = fresh;
+    caches.set(stage, fresh);
+    stage.node.addValidation({
+      validate: () => {
+        fresh.evaluation = undefined;
+        fresh.whole = undefined;
+        fresh.owners = undefined;
+        return [];
+      },
+    });
+  }
+  return cache;
+}
+
+/**
+ * Makes sure the stage's evaluation is shared and renewed at each synthesis (see cacheOf), for a surface that reports
+ * every finding of the stage (`whole`), or only those of self-validating constructs.
+ */
+export function shareStageEvaluation(stage: Stage, whole: boolean): void {
+  const cache = cacheOf(stage);
+  cache.wantsWhole ||= whole;
+}
+
+/**
+ * The stage's evaluation in the current synthesis, computed on the first call after the stage's own validation
+ * (outside a synthesis, `node.validate()` on one construct: the latest one, or a new one). When only
+ * self-validating constructs report (no KmsGuardAspect), only their keys are evaluated, unless `whole` is asked.
+ */
+export function currentEvaluation(stage: Stage, whole = false): StageEvaluation {
+  const cache = cacheOf(stage);
+  const wantsWhole = whole || cache.wantsWhole;
+  if (cache.evaluation === undefined || (wantsWhole && !cache.whole)) {
+    const keyPaths = wantsWhole ? undefined : new Set(cache.registered.flatMap((o) => o.keyPaths()));
+    cache.evaluation = evaluateStage(stage, ALL_RULES, keyPaths);
+    cache.whole = wantsWhole;
+    cache.owners = undefined;
+  }
+  return cache.evaluation;
+}
+
+/** Registers a construct that reports the findings it owns; the first registered owner of a finding reports it. */
+export function registerOwner(stage: Stage, owner: FindingOwner): void {
+  const cache = cacheOf(stage);
+  cache.registered.push(owner);
+  cache.owners = undefined;
+}
+
+/** The construct that reports this finding itself, if any (then no other surface reports it). */
+export function ownerOf(stage: Stage, placed: PlacedFinding): FindingOwner | undefined {
+  const cache = caches.get(stage);
+  if (!cache || cache.registered.length === 0) return undefined;
+  const evaluation = currentEvaluation(stage);
+  if (!cache.owners) {
+    const owners = new Map<PlacedFinding, FindingOwner>();
+    for (const p of evaluation.placed) {
+      const owner = cache.registered.find((o) => o.owns(p, evaluation));
+      if (owner) owners.set(p, owner);
+    }
+    cache.owners = owners;
+  }
+  return cache.owners.get(placed);
 }

@@ -1,13 +1,12 @@
-import { Annotations, Aspects, CfnResource, IAspect, Stack, Stage } from 'aws-cdk-lib';
+import { Aspects, CfnResource, IAspect, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { acknowledgement } from './acknowledgements';
-import { PlacedFinding, stageFindings } from './app-findings';
+import { PlacedFinding, currentEvaluation, ownerOf, shareStageEvaluation } from './app-findings';
+import { describe, reportFindings } from './report';
 import { acknowledgementId } from '../rules/finding';
 
-/** What the aspect knows about one Stage (or App) during a synthesis. */
+/** What the aspect knows about one Stage (or App). */
 interface StageState {
-  /** The findings of the stage's stacks by construct, computed when the stage's own validation runs (before its children). */
-  placed?: Map<IConstruct, PlacedFinding[]>;
   /** Constructs that report their own findings. */
   readonly reporting: Set<IConstruct>;
   /** The aspect was applied to the stage itself: it answers for nested stages that it does not reach. */
@@ -55,7 +54,7 @@ export class KmsGuardAspect implements IAspect {
     const state = this.stateOf(stage);
     state.reporting.add(node);
     node.node.addValidation({
-      validate: () => this.report(stage, state, node, isResource
+      validate: () => this.report(stage, node, isResource
         ? undefined
         // A stack also reports the findings of its constructs that report nothing themselves (no resource found).
         : (placed) => placed.construct === node || (!state.reporting.has(placed.construct) && constructStack(placed.construct) === node)),
@@ -68,12 +67,13 @@ export class KmsGuardAspect implements IAspect {
       const fresh: StageState = { reporting: new Set(), coversNested: false };
       state = fresh;
       this.states.set(stage, fresh);
-      // The stage is validated before the constructs in it: the model is built there, once per synthesis, from the
-      // final templates. Findings that concern no stack of the stage (the app could not be read) are its own.
+      // The stage is validated before the constructs in it: the first validation to ask evaluates the stage, once per
+      // synthesis, from the final templates (app-findings.ts), for the aspect and self-validating constructs alike.
+      // Findings that concern no stack of the stage (the app could not be read) are the stage's own.
+      shareStageEvaluation(stage, true);
       stage.node.addValidation({
         validate: () => {
-          fresh.placed = byConstruct(stageFindings(stage));
-          const own = this.report(stage, fresh, stage, (placed) => placed.construct === stage);
+          const own = this.report(stage, stage, (placed) => placed.construct === stage);
           return [...own, ...(fresh.coversNested ? this.unreachedStages(stage) : [])];
         },
       });
@@ -82,43 +82,23 @@ export class KmsGuardAspect implements IAspect {
   }
 
   /**
-   * The error messages of the findings placed on `node`, or those `mine` selects from all; warnings become warning
-   * annotations on `node`.
+   * The error messages of the findings placed on `node`, or those `mine` selects from all, except those that a
+   * self-validating construct reports; warnings become warning annotations on `node`.
    */
-  private report(stage: Stage, state: StageState, node: IConstruct, mine?: (placed: PlacedFinding) => boolean): string[] {
-    // Validated outside a full synthesis (node.validate() on one construct): compute now.
-    state.placed ??= byConstruct(stageFindings(stage));
-    const selected = mine ? [...state.placed.values()].flat().filter(mine) : state.placed.get(node) ?? [];
-    const errors: string[] = [];
-    for (const placed of selected) {
-      const id = acknowledgementId(placed.finding);
-      if (acknowledgement(placed.construct, id) !== undefined) continue;
-      const text = describe(placed);
-      if (placed.finding.severity === 'error') errors.push(text);
-      else Annotations.of(node).addWarningV2(id, text);
-    }
-    return errors;
+  private report(stage: Stage, node: IConstruct, mine?: (placed: PlacedFinding) => boolean): string[] {
+    const evaluation = currentEvaluation(stage);
+    const selected = mine ? evaluation.placed.filter(mine) : evaluation.byConstruct.get(node) ?? [];
+    return reportFindings(node, selected.filter((p) => ownerOf(stage, p) === undefined));
   }
 
   /** Error findings of stages nested in `stage` that this aspect never visited (CDK synthesized them before). */
   private unreachedStages(stage: Stage): string[] {
     const nested = stage.node.findAll().filter((c): c is Stage => Stage.isStage(c) && c !== stage && !this.states.has(c));
-    return nested.flatMap((s) => stageFindings(s)
-      .filter((p) => p.finding.severity === 'error' && acknowledgement(p.construct, acknowledgementId(p.finding)) === undefined)
+    // A nested stage with self-validating constructs was evaluated in its own synthesis, which reported their findings.
+    return nested.flatMap((s) => currentEvaluation(s, true).placed
+      .filter((p) => p.finding.severity === 'error' && ownerOf(s, p) === undefined && acknowledgement(p.construct, acknowledgementId(p.finding)) === undefined)
       .map((p) => `${p.construct.node.path}: ${describe(p)} (stage ${s.node.path} is not reached by the aspect: apply KmsGuardAspect to it to see its warnings too)`));
   }
-}
-
-function byConstruct(placed: readonly PlacedFinding[]): Map<IConstruct, PlacedFinding[]> {
-  const map = new Map<IConstruct, PlacedFinding[]>();
-  for (const p of placed) map.set(p.construct, [...(map.get(p.construct) ?? []), p]);
-  return map;
-}
-
-function describe(placed: PlacedFinding): string {
-  const at = placed.finding.location;
-  const where = [at.policy, at.statement, at.field].filter((x) => x !== undefined).join(', ');
-  return `${acknowledgementId(placed.finding)}${where ? ` (${where})` : ''}: ${placed.finding.message}`;
 }
 
 function constructStack(c: IConstruct): Stack | undefined {

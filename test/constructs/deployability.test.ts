@@ -3,7 +3,7 @@
  * templates with the bundled evaluator. Each case names the AWS page behind it (kms-semantics.md §9-10,
  * cdk-ecosystem.md §8).
  */
-import { App, CfnParameter, CliCredentialsStackSynthesizer, DefaultStackSynthesizer, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, CliCredentialsStackSynthesizer, DefaultStackSynthesizer, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -441,6 +441,14 @@ describe('aws-cdk-lib constructs that use the key', () => {
     // services-ebs.md: creating a volume sends GenerateDataKeyWithoutPlaintext; attaching it creates a grant, as the attacher.
     expect(evaluator.evaluate('Owner/Key', DEPLOYER, 'kms:GenerateDataKeyWithoutPlaintext', { viaService: 'ec2.us-east-1.amazonaws.com' }).decision).toBe('allow');
     expect(createGrantThrough(evaluator, 'Owner/Key', evaluator.callerFor('Owner/Attacher'), 'ec2').decision).toBe('allow');
+    // grantAttachVolume conditions its IAM side only; the key-policy side is conditioned by GuardedKmsKey.grant, so
+    // the attacher cannot create a grant for anything but an AWS resource.
+    const keyModel = evaluator.key('Owner/Key');
+    expect(KmsAccessEvaluator.evaluate({
+      key: { arn: keyModel.arn, policy: keyModel.policy },
+      caller: evaluator.callerFor('Owner/Attacher'),
+      request: { action: 'kms:CreateGrant', createGrant: { granteePrincipal: 'arn:aws:iam::111122223333:role/x', operations: ['Decrypt'] } },
+    }).decision).toBe('implicit-deny');
   });
 });
 
@@ -455,6 +463,8 @@ describe('account-delegation remarks', () => {
     }));
     expect(Annotations.fromStack(owner).findWarning('/Owner/Key', Match.stringLikeRegexp('any principal of account'))).toEqual([]);
     key.addToResourcePolicy(new iam.PolicyStatement({ principals: [new iam.AccountPrincipal('444455556666')], actions: ['kms:Decrypt'], resources: ['*'] }));
+    // The statement is unnarrowed on purpose (the remark is what is tested): the key's own validation rightly fails it.
+    Validations.of(key).acknowledge({ id: 'KmsGuard-CrossAccountWithoutNarrowing[Statement::Allowf43057c6]', reason: 'the remark on this statement is tested' });
     expect(Annotations.fromStack(owner).findWarning('/Owner/Key', Match.stringLikeRegexp('any principal of account "444455556666"'))).toHaveLength(1);
   });
 });

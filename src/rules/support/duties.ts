@@ -16,7 +16,8 @@ import { MANAGEMENT_ACTIONS, cryptoActionsFor } from './actions';
 import { keyFinding, keyName, principalPath } from './key-finding';
 import { accountOf, appPrincipalFor, identityActionsOn, identityCandidates, isAccountPrincipal, roleOrUser } from './principals';
 import {
-  Allowed, adversarialPolicy, identityReading, keepAllButCallerRequestKeys, keepFixedAndPrincipalTags, probeActions, readingsOf, sessionOf,
+  Allowed, adversarialPolicy, compileProbe, identityReading, keepAllButCallerRequestKeys, keepFixedAndPrincipalTags, probeActions, readingsOf,
+  sessionOf,
 } from './probe';
 import { awsPrincipalsOf, isAllow, kmsActionsOf, listText, statementsOf } from './statements';
 import { stackOf } from '../../analysis/readiness-finding';
@@ -158,10 +159,11 @@ function decide(model: AppModel, key: KmsKeyModel, candidate: DutyCandidate, rea
       ...(p ? { tags: p.tags } : {}),
     });
     const read = adversarialPolicy(policy, keepFixedAndPrincipalTags);
-    const management = probeActions(key, read, caller(keepFixedAndPrincipalTags), MANAGEMENT_ACTIONS);
+    const probe = compileProbe(key, read, caller(keepFixedAndPrincipalTags));
+    const management = probe.ask(MANAGEMENT_ACTIONS);
     if (management.error !== undefined) return { candidate, management: [], crypto: [], uncertain: false, error: management.error };
     if (management.allowed.length === 0) continue;
-    const crypto = probeActions(key, read, caller(keepFixedAndPrincipalTags), cryptoActionsFor(key));
+    const crypto = probe.ask(cryptoActionsFor(key));
     if (crypto.error !== undefined) return { candidate, management: [], crypto: [], uncertain: false, error: crypto.error };
     if (crypto.allowed.length === 0) continue;
     if (isDeployerArn(model, key, candidate.arn)) {

@@ -7,7 +7,7 @@ import { awsPrincipalsOf, isAllow, isRecord, kmsActionsOf, listOf, statementsOf 
 import { AppModel, KmsKeyModel, PrincipalModel } from '../../app-model/app-model';
 import { isUnresolvedText } from '../../app-model/unresolved';
 import { parseAwsPrincipal } from '../../policy/principal';
-import { matchesWildcard } from '../../policy/wildcard';
+import { LITERAL_QUESTION, LITERAL_STAR, hasWildcard, matchesWildcard } from '../../policy/wildcard';
 
 /** An identity Allow statement that grants KMS actions, read once: its actions and the resources it names. */
 interface KmsGrant {
@@ -79,10 +79,63 @@ export function appPrincipalFor(model: AppModel, arn: string): PrincipalModel | 
   return model.principals.find((p) => p.kind === named.type && p.account === named.account && p.name.toLowerCase() === named.name.toLowerCase());
 }
 
+/**
+ * The app's principals that identity policies could let reach a key, indexed once per model: by the literal key ARNs
+ * their KMS grants name, plus those with a grant on a pattern or on a resource unknown offline (asked about every key).
+ * The principals no grant of which can name a key get an empty action set from identityActionsOn for it.
+ */
+interface ReachIndex {
+  /** The principals that may be candidates (known ARN), by account, in the model's order. */
+  readonly byAccount: Map<string, PrincipalModel[]>;
+  /** Principals with a grant naming this literal resource. */
+  readonly byResource: Map<string, Set<PrincipalModel>>;
+  /** Principals with a grant on a pattern or on a resource unknown offline. */
+  readonly open: Set<PrincipalModel>;
+}
+
+const reachIndexes = new WeakMap<AppModel, ReachIndex>();
+
+function reachIndexOf(model: AppModel): ReachIndex {
+  let index = reachIndexes.get(model);
+  if (index) return index;
+  const built: ReachIndex = { byAccount: new Map(), byResource: new Map(), open: new Set() };
+  for (const p of model.principals) {
+    if (p.arn === '' || isUnresolvedText(p.arn)) continue;
+    const list = built.byAccount.get(p.account);
+    if (list) list.push(p);
+    else built.byAccount.set(p.account, [p]);
+    for (const doc of p.identityPolicies) {
+      for (const grant of kmsGrantsOf(doc)) {
+        for (const r of grant.resources ?? ['*']) {
+          if (!isLiteral(r)) {
+            built.open.add(p);
+            continue;
+          }
+          const named = built.byResource.get(r);
+          if (named) named.add(p);
+          else built.byResource.set(r, new Set([p]));
+        }
+      }
+    }
+  }
+  reachIndexes.set(model, built);
+  return built;
+}
+
+/** A resource pattern that matches only itself (matchesWildcard compares it as it is). */
+function isLiteral(pattern: string): boolean {
+  return !hasWildcard(pattern) && !pattern.includes(LITERAL_STAR) && !pattern.includes(LITERAL_QUESTION);
+}
+
 /** Principals of the key's account, in the app, whose identity policies may grant KMS actions on the key. */
 export function identityCandidates(model: AppModel, key: KmsKeyModel, needs: (actions: Set<string>) => boolean): PrincipalModel[] {
   if (!delegatesToIam(key)) return [];
-  return model.principals.filter((p) => p.account === key.account && p.arn !== '' && !isUnresolvedText(p.arn) && needs(identityActionsOn(p.identityPolicies, key.arn)));
+  const index = reachIndexOf(model);
+  const ofAccount = index.byAccount.get(key.account) ?? [];
+  // Principals the index leaves out are given no action on the key: asked only when `needs` accepts none.
+  if (needs(new Set())) return ofAccount.filter((p) => needs(identityActionsOn(p.identityPolicies, key.arn)));
+  const named = index.byResource.get(key.arn);
+  return ofAccount.filter((p) => (named?.has(p) || index.open.has(p)) && needs(identityActionsOn(p.identityPolicies, key.arn)));
 }
 
 export { isRecord };

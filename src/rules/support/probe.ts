@@ -39,6 +39,24 @@ export function isFixedKey(key: string): boolean {
  */
 export function adversarialPolicy(policy: unknown, keep: (key: string) => boolean = isFixedKey): unknown {
   if (!isRecord(policy)) return policy;
+  // The rules read the same documents for many keys and principals: once per document and reading.
+  let byKeep = adversarialReadings.get(policy);
+  if (!byKeep) {
+    byKeep = new Map();
+    adversarialReadings.set(policy, byKeep);
+  }
+  let read = byKeep.get(keep);
+  if (read === undefined) {
+    read = readAdversarially(policy, keep);
+    byKeep.set(keep, read);
+  }
+  return read;
+}
+
+/** adversarialPolicy's results, shared: the evaluator and the rules only read them. */
+const adversarialReadings = new WeakMap<object, Map<(key: string) => boolean, unknown>>();
+
+function readAdversarially(policy: Record<string, any>, keep: (key: string) => boolean): unknown {
   const statements: unknown[] = [];
   for (const { statement } of statementsOf(policy)) {
     if (!isRecord(statement.Condition)) {
@@ -134,14 +152,20 @@ export interface ProbeOutcome {
   readonly error?: string;
 }
 
-/**
- * Which of `actions` the caller is allowed on the key under `policy` (already read as wanted), trying a plain request
- * and one through each of `viaServices`. kms:CreateGrant is asked for a grant of every grant operation, without
- * constraints, not through a service, to `grantee` (default: the caller itself).
- */
-export function probeActions(
-  key: KmsKeyModel, policy: unknown, caller: ProbeCaller, actions: readonly string[], viaServices: readonly string[] = [], grantee?: string,
-): ProbeOutcome {
+/** A key, its policy (already read as wanted) and a caller, compiled once: ask about many actions. */
+export interface Probe {
+  /** The compile error (its first), when the scenario could not be compiled. */
+  readonly error?: string;
+  /**
+   * Which of `actions` the caller is allowed, trying a plain request and one through each of `viaServices`.
+   * kms:CreateGrant is asked for a grant of every grant operation, without constraints, not through a service, to
+   * `grantee` (default: the caller itself).
+   */
+  ask(actions: readonly string[], viaServices?: readonly string[], grantee?: string): ProbeOutcome;
+}
+
+/** Compiles the scenario of a probe once (the evaluator's cost is the compilation): see {@link Probe.ask}. */
+export function compileProbe(key: KmsKeyModel, policy: unknown, caller: ProbeCaller): Probe {
   const compiled: CompiledScenario = KmsAccessEvaluator.compile({
     key: scenarioKey(key, policy),
     caller: {
@@ -153,23 +177,41 @@ export function probeActions(
     },
   });
   const compileErrors = compiled.errors;
-  if (compileErrors.length > 0) return { allowed: [], error: describeError(compileErrors[0]) };
-  const allowed: Allowed[] = [];
-  for (const action of actions) {
-    for (const via of [undefined, ...viaServices]) {
-      if (action === 'kms:CreateGrant' && via !== undefined) continue;
-      const request = action === 'kms:CreateGrant'
-        ? { action, createGrant: { granteePrincipal: grantee ?? caller.arn, operations: [...GRANT_OPERATIONS] } }
-        : { action, ...(via !== undefined ? { context: { 'kms:ViaService': via } } : {}) };
-      const result = compiled.evaluate(request);
-      if (result.errors.length > 0) return { allowed, error: describeError(result.errors[0]) };
-      if (result.decision === 'allow') {
-        allowed.push({ action, ...(via !== undefined ? { via } : {}), result });
-        break;
-      }
-    }
+  if (compileErrors.length > 0) {
+    const error = describeError(compileErrors[0]);
+    return { error, ask: () => ({ allowed: [], error }) };
   }
-  return { allowed };
+  return {
+    ask: (actions, viaServices = [], grantee) => {
+      const allowed: Allowed[] = [];
+      for (const action of actions) {
+        for (const via of [undefined, ...viaServices]) {
+          if (action === 'kms:CreateGrant' && via !== undefined) continue;
+          const request = action === 'kms:CreateGrant'
+            ? { action, createGrant: { granteePrincipal: grantee ?? caller.arn, operations: [...GRANT_OPERATIONS] } }
+            : { action, ...(via !== undefined ? { context: { 'kms:ViaService': via } } : {}) };
+          const result = compiled.evaluate(request);
+          if (result.errors.length > 0) return { allowed, error: describeError(result.errors[0]) };
+          if (result.decision === 'allow') {
+            allowed.push({ action, ...(via !== undefined ? { via } : {}), result });
+            break;
+          }
+        }
+      }
+      return { allowed };
+    },
+  };
+}
+
+/**
+ * Which of `actions` the caller is allowed on the key under `policy` (already read as wanted), trying a plain request
+ * and one through each of `viaServices`. kms:CreateGrant is asked for a grant of every grant operation, without
+ * constraints, not through a service, to `grantee` (default: the caller itself).
+ */
+export function probeActions(
+  key: KmsKeyModel, policy: unknown, caller: ProbeCaller, actions: readonly string[], viaServices: readonly string[] = [], grantee?: string,
+): ProbeOutcome {
+  return compileProbe(key, policy, caller).ask(actions, viaServices, grantee);
 }
 
 /** The kms:ViaService values the documents compare with (wildcards filled in), for probes that go through a service. */

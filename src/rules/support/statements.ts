@@ -3,6 +3,7 @@
  * principals, the KMS actions it covers (wildcards and NotAction expanded over the catalogue) and its conditions. Pure.
  */
 import { actionPattern } from '../../policy/action-pattern';
+import { BoundedCache } from '../../policy/bounded-cache';
 import { ALL_KMS_ACTIONS } from '../../policy/catalogue';
 
 export interface StatementRef {
@@ -54,19 +55,35 @@ export function appliesToEveryone(st: Record<string, any>): boolean {
   return awsPrincipalsOf(st).includes('*') || st.NotPrincipal !== undefined;
 }
 
-/** The KMS actions (catalogue spelling) the statement's Action or NotAction covers. */
-export function kmsActionsOf(st: Record<string, any>): string[] {
-  const patterns = (element: unknown): string[] => listOf(element).filter((v): v is string => typeof v === 'string');
-  const covered = (texts: string[]): boolean[] => ALL_KMS_ACTIONS.map((_, i) => texts.some((t) => actionPattern(t).covers[i] === 1));
-  if (st.Action !== undefined) {
-    const hit = covered(patterns(st.Action));
-    return ALL_KMS_ACTIONS.filter((_, i) => hit[i]);
+/** kmsActionsOf by statement object: the rules ask about the same statements for every key and principal. */
+const actionsByStatement = new WeakMap<object, readonly string[]>();
+/** kmsActionsOf by the text of the Action or NotAction element: statements of many policies repeat it. */
+const actionsByElement = new BoundedCache<readonly string[]>(251);
+const NO_ACTIONS: readonly string[] = Object.freeze([]);
+
+/** The KMS actions (catalogue spelling) the statement's Action or NotAction covers. Shared and frozen: do not modify. */
+export function kmsActionsOf(st: Record<string, any>): readonly string[] {
+  let actions = actionsByStatement.get(st);
+  if (actions === undefined) {
+    actions = actionsOfElement(st);
+    actionsByStatement.set(st, actions);
   }
-  if (st.NotAction !== undefined) {
-    const hit = covered(patterns(st.NotAction));
-    return ALL_KMS_ACTIONS.filter((_, i) => !hit[i]);
+  return actions;
+}
+
+function actionsOfElement(st: Record<string, any>): readonly string[] {
+  const negated = st.Action === undefined;
+  const element: unknown = negated ? st.NotAction : st.Action;
+  if (element === undefined) return NO_ACTIONS;
+  const texts = listOf(element).filter((v): v is string => typeof v === 'string');
+  const key = `${negated ? 'N' : 'A'}${texts.join('\u0000')}`;
+  let actions = actionsByElement.get(key);
+  if (actions === undefined) {
+    const patterns = texts.map((t) => actionPattern(t).covers);
+    actions = Object.freeze(ALL_KMS_ACTIONS.filter((_, i) => patterns.some((covers) => covers[i] === 1) !== negated));
+    actionsByElement.set(key, actions);
   }
-  return [];
+  return actions;
 }
 
 /** One condition entry: `"StringEquals": {"kms:CallerAccount": ["111122223333"]}` is operator, key, values. */
