@@ -1,4 +1,8 @@
 /**
+ * Superseded by the effective-access analysis (src/analysis/effective-access.ts), which `kms-guard report` and its
+ * alias `summarize` use: this module is kept only so that bench/report.bench.ts can compare the two on the same app,
+ * and can be deleted with that comparison. It asks every key about every principal of the app, over 14 actions.
+ *
  * Who can do what on each key of an app, decided by the evaluator (KmsAccessEvaluator) rather than by reading policies.
  *
  * For each key, every principal of the app is asked about a fixed list of actions, together with: extra principals the

@@ -2,7 +2,8 @@
  * Resolves CloudFormation intrinsic functions in a template value to concrete strings, for offline analysis.
  *
  * Pseudo parameters come from the stack's environment; `Ref`/`Fn::GetAtt` of resources give the synthetic identifiers
- * of physical-ids.ts; `Fn::ImportValue` follows the export into the stack that defines it. Whatever cannot be known
+ * of physical-ids.ts; `Fn::ImportValue` follows the export into the stack that defines it, and `Fn::GetStackOutput`
+ * (aws-cdk-lib's weak cross-stack references) the output into the stack it names. Whatever cannot be known
  * offline (parameters, `Fn::If` branches, attributes we do not model) becomes a placeholder (unresolved.ts) and a
  * message: this never throws, and never guesses a concrete value that could make an unsafe policy look safe.
  */
@@ -34,10 +35,15 @@ export interface ExportedOutput {
 /** Exports by `account/region/name`: Fn::ImportValue only sees exports of its own account and region. */
 export type ExportIndex = ReadonlyMap<string, ExportedOutput>;
 
+/** Stacks by `account/region/stackName`: what Fn::GetStackOutput names. */
+export type StackIndex = ReadonlyMap<string, StackScope>;
+
 export interface ResolveContext {
   readonly stack: StackScope;
   /** Every stack's exports; without it, Fn::ImportValue stays unresolved. */
   readonly exports?: ExportIndex;
+  /** Every stack of the app; without it, Fn::GetStackOutput stays unresolved. */
+  readonly stacks?: StackIndex;
 }
 
 export interface Resolved<T = any> {
@@ -91,7 +97,13 @@ export function indexExports(scopes: readonly StackScope[]): { exports: ExportIn
 export function resolveContexts(stacks: readonly StackTemplate[]): { contexts: ResolveContext[]; unresolved: string[] } {
   const scopes = stacks.map(stackScope);
   const { exports, unresolved } = indexExports(scopes);
-  return { contexts: scopes.map((stack) => ({ stack, exports })), unresolved };
+  const byName = new Map<string, StackScope>();
+  // Stage copies of one stack share a name only across accounts or Regions; the first of a duplicate wins, as for exports.
+  for (const scope of scopes) {
+    const key = exportKey(scope.account, scope.region, scope.stackName);
+    if (!byName.has(key)) byName.set(key, scope);
+  }
+  return { contexts: scopes.map((stack) => ({ stack, exports, stacks: byName })), unresolved };
 }
 
 /** Resolves every intrinsic inside `value`. Never throws. */
@@ -149,6 +161,7 @@ class Resolver {
       case 'Fn::Select': return this.select(arg);
       case 'Fn::Split': return this.split(arg);
       case 'Fn::ImportValue': return this.importValue(arg);
+      case 'Fn::GetStackOutput': return this.getStackOutput(arg);
       case 'Fn::GetAZs': return this.getAZs(arg);
       case 'Fn::Base64': return this.base64(arg);
       case 'Fn::FindInMap': return this.findInMap(arg);
@@ -308,9 +321,44 @@ class Resolver {
     this.shared.importing.add(key);
     try {
       // The output's Value belongs to the exporting stack: its Refs and pseudo parameters are that stack's.
-      return new Resolver({ stack: exported.stack, exports: this.ctx.exports }, this.shared).value(exported.value);
+      return new Resolver({ ...this.ctx, stack: exported.stack }, this.shared).value(exported.value);
     } finally {
       this.shared.importing.delete(key);
+    }
+  }
+
+  /**
+   * A weak cross-stack reference: `{"Fn::GetStackOutput": {"StackName", "OutputName", "Region"?, "RoleArn"?}}` reads an
+   * output (no export needed) of the named stack, in the given Region (default: this stack's) and in the account of
+   * `RoleArn` (the role CloudFormation assumes to read it, in the producer's account; default: this stack's account).
+   * aws-cdk-lib writes it for references its `ReferenceStrength.WEAK` (or `@aws-cdk/core:defaultCrossStackReferences`)
+   * makes weak, and always across accounts.
+   */
+  private getStackOutput(arg: Value): Value {
+    const args = isRecord(arg) ? arg : {};
+    const text = (name: string): string | undefined => (args[name] === undefined ? undefined : this.str(this.value(args[name]), `the Fn::GetStackOutput ${name}`));
+    const stackName = text('StackName');
+    const outputName = text('OutputName');
+    const region = text('Region') ?? this.stack.region;
+    const roleArn = text('RoleArn');
+    const account = roleArn === undefined ? this.stack.account : /^arn:[^:]+:iam::(\d{12}):/.exec(roleArn)?.[1];
+    const what = `Fn::GetStackOutput ${stackName ?? '?'}.${outputName ?? '?'}`;
+    if (stackName === undefined || outputName === undefined || account === undefined || [stackName, outputName, region].some(containsUnresolved)) {
+      return this.unknown(what, `${what}: the stack, output, Region or account it names cannot be resolved`);
+    }
+    const key = exportKey(account, region, stackName);
+    const producer = this.ctx.stacks?.get(key);
+    if (!producer) return this.unknown(what, `${what}: no stack of the app is named ${stackName} in ${account}/${region}`);
+    const output = own(producer.outputs, outputName);
+    if (!isRecord(output) || output.Value === undefined) return this.unknown(what, `${what}: ${stackName} has no output ${outputName}`);
+    const guard = `output:${key}/${outputName}`;
+    if (this.shared.importing.has(guard)) return this.unknown(what, `${what}: the outputs form a cycle`);
+    this.shared.importing.add(guard);
+    try {
+      // The output's Value belongs to the producing stack: its Refs and pseudo parameters are that stack's.
+      return new Resolver({ ...this.ctx, stack: producer }, this.shared).value(output.Value);
+    } finally {
+      this.shared.importing.delete(guard);
     }
   }
 

@@ -184,6 +184,61 @@ describe('runCli evaluate', () => {
     });
   });
 
+  describe('duplicate JSON keys (issue 10: JSON.parse keeps the last value without a word)', () => {
+    // The key policy of `explicitlyDenied`, with its Deny statement's Effect written twice: Deny, then Allow.
+    const denyThenAllow = json(explicitlyDenied).replace('"Effect": "Deny"', '"Effect": "Deny", "Effect": "Allow"');
+
+    test('GIVEN "Effect": "Deny", "Effect": "Allow" in a statement THEN the scenario is not evaluated: implicit-deny, error duplicate-json-key with the JSON path, exit 2', () => {
+      // Parsed, the statement is an Allow: evaluated as it reads, the Deny would be gone.
+      expect(JSON.parse(denyThenAllow).key.policy.Statement[1].Effect).toBe('Allow');
+      const r = run(['evaluate', 'dup.json'], { 'dup.json': denyThenAllow });
+      expect(r.code).toBe(2);
+      const [line] = parseLines(r.out);
+      expect(line).toMatchObject({ name: explicitlyDenied.name, decision: 'implicit-deny', checks: [] });
+      expect(line.errors).toEqual([expect.objectContaining({ code: 'duplicate-json-key', severity: 'error', field: '$.key.policy.Statement[1]' })]);
+      expect(line.explanation).toContain('names the key "Effect" twice');
+      expect(r.err).toEqual([expect.stringMatching(/^kms-guard: dup\.json: error duplicate-json-key: .*"Effect" twice.*\(\$\.key\.policy\.Statement\[1\]\)$/)]);
+    });
+
+    test('GIVEN a duplicate in the second scenario of an array THEN only that scenario is refused, and stderr names file[index] and the path', () => {
+      const text = json([allowed, explicitlyDenied]).replace('"Effect": "Deny"', '"Effect": "Deny", "Effect": "Allow"');
+      const r = run(['evaluate', 'many.json'], { 'many.json': text });
+      expect(r.code).toBe(2);
+      expect(parseLines(r.out).map((l) => l.decision)).toEqual(['allow', 'implicit-deny']);
+      expect(r.err).toEqual([expect.stringMatching(/^kms-guard: many\.json\[1\]: error duplicate-json-key: .*\(\$\[1\]\.key\.policy\.Statement\[1\]\)$/)]);
+    });
+
+    test('GIVEN a key written once plainly and once with an escape THEN it is the same key', () => {
+      const text = json(allowed).replace('"action": "kms:Decrypt"', '"action": "kms:Decrypt", "\\u0061ction": "kms:Encrypt"');
+      expect(JSON.parse(text).request.action).toBe('kms:Encrypt');
+      const r = run(['evaluate', 'esc.json'], { 'esc.json': text });
+      expect(r.code).toBe(2);
+      expect(parseLines(r.out)[0].errors).toEqual([expect.objectContaining({ code: 'duplicate-json-key', field: '$.request' })]);
+    });
+
+    test('GIVEN the same key in different objects, in strings, or as a value THEN nothing is reported', () => {
+      const scenario = {
+        ...allowed,
+        name: 'keys "Effect": "Allow", "Effect": in a string are text',
+        caller: { ...allowed.caller, tags: { Effect: 'Effect' } },
+      };
+      const r = run(['evaluate', 'ok.json'], { 'ok.json': json([scenario, scenario]) });
+      expect(r.code).toBe(0);
+      expect(r.err).toEqual([]);
+    });
+
+    test('GIVEN a duplicate and another error in one scenario THEN both are reported, the duplicate first', () => {
+      const text = json({ ...explicitlyDenied, request: { action: 'kms:Decryptt' } }).replace('"Effect": "Deny"', '"Effect": "Deny", "Effect": "Allow"');
+      const r = run(['evaluate', 'two.json'], { 'two.json': text });
+      expect(r.code).toBe(2);
+      expect(parseLines(r.out)[0].errors).toEqual([
+        expect.objectContaining({ code: 'duplicate-json-key' }),
+        expect.objectContaining({ code: 'unknown-action' }),
+      ]);
+      expect(r.err).toHaveLength(2);
+    });
+  });
+
   describe('usage', () => {
     test.each([
       ['no arguments', []],

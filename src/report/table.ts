@@ -1,0 +1,75 @@
+/**
+ * `kms-guard report --format table` (and `kms-guard summarize`): plain text for a terminal. Per key, one row per
+ * subject that can do something (who, then what), the subjects with no access on one line (every one of them), the
+ * conditions as numbered footnotes with the statements that impose them, then the key's notes; after the keys, the
+ * deploy-readiness findings. Pure.
+ */
+import {
+  LEGEND, accessGroups, askedText, findingText, keyArnText, keyTitle, pathText, plural, subjectLabel, unusableCapabilities,
+} from './describe';
+import { ReportFooter, ReportHeader, ReportRenderer } from './report-model';
+import { KeyAccess } from '../analysis/effective-access';
+
+/** Labels longer than this are not padded: the access follows after two spaces. */
+const LABEL_COLUMN = 56;
+
+export class TableRenderer implements ReportRenderer {
+  public begin(h: ReportHeader): string[] {
+    return [
+      `kms-guard report of ${h.source}: ${plural(h.keys, 'key')} in ${plural(h.stacks, 'stack')} (report version ${h.version})`,
+      ...askedText(h).map((l) => `  ${l}`),
+      `  legend: ${LEGEND.join('; ')}`,
+    ];
+  }
+
+  public key(k: KeyAccess): string[] {
+    const lines = ['', `key ${keyTitle(k)}`, `  ${keyArnText(k)}`];
+    if (k.organization) lines.push(`  organization: ${k.organization.assumption}`);
+    const footnotes = new Map<string, number>();
+    const ref = (text: string): number => {
+      let n = footnotes.get(text);
+      if (n === undefined) footnotes.set(text, n = footnotes.size + 1);
+      return n;
+    };
+    const rows: Array<[string, string, string[]]> = [];
+    const none: string[] = [];
+    for (const s of k.subjects) {
+      const groups = accessGroups(s);
+      if (groups.length === 0) {
+        none.push(subjectLabel(s));
+        continue;
+      }
+      const what = groups.map((g) => {
+        const refs = g.paths.map((p) => ref(pathText(p)));
+        const marks = refs.length > 0 ? ` [${refs.join(' or ')}]` : '';
+        return g.answer === 'uncertain' ? `possibly: ${g.what}${marks}` : `${g.what}${marks}`;
+      }).join('; ');
+      const extra: string[] = [];
+      if (s.lockoutRisk) extra.push('the only one that can call PutKeyPolicy');
+      if (groups.some((g) => g.answer === 'uncertain') && s.unknowns.length > 0) extra.push(`depends on: ${s.unknowns.join('; ')}`);
+      for (const n of s.notes) extra.push(`note: ${n}`);
+      rows.push([subjectLabel(s), what, extra]);
+    }
+    const width = Math.min(LABEL_COLUMN, Math.max(0, ...rows.map(([label]) => label.length)));
+    for (const [label, what, extra] of rows) {
+      lines.push(`  ${label.length <= width ? label.padEnd(width) : label}  ${what}`);
+      for (const e of extra) lines.push(`      ${e}`);
+    }
+    if (!k.evaluated) lines.push('  not evaluated: see the note below');
+    if (none.length > 0) lines.push(`  no access: ${none.join('; ')}`);
+    for (const [text, n] of footnotes) lines.push(`  [${n}] ${text}`);
+    for (const n of k.notes) lines.push(`  note: ${n}`);
+    const unusable = unusableCapabilities(k);
+    if (unusable.length > 0) lines.push(`  not shown: ${unusable.join(', ')} (a ${k.key.keySpec} ${k.key.keyUsage} key cannot serve them; the JSON format has every action)`);
+    return lines;
+  }
+
+  public end(f: ReportFooter): string[] {
+    const errors = f.findings.filter((x) => x.severity === 'error').length;
+    return [
+      '',
+      `deploy readiness: ${plural(errors, 'error')}, ${plural(f.findings.length - errors, 'warning')}`,
+      ...f.findings.map((x) => `  ${findingText(x)}`),
+    ];
+  }
+}
