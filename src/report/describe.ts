@@ -173,3 +173,44 @@ export function findingText(f: ReadinessFinding): string {
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
+
+/** One subject that can do something: who, what (with footnote marks), remarks on its access, and its own notes. */
+export interface SubjectRow {
+  readonly label: string;
+  readonly what: string;
+  readonly remarks: string[];
+  readonly notes: readonly string[];
+}
+
+/**
+ * What the text renderers show of a key: a row per subject that can do something, the labels of those that can do
+ * nothing, and the conditions as numbered footnotes (each distinct path text once, numbered in order of first use).
+ */
+export function keyRows(k: KeyAccess): { rows: SubjectRow[]; none: string[]; footnotes: Map<string, number> } {
+  const footnotes = new Map<string, number>();
+  const ref = (text: string): number => {
+    let n = footnotes.get(text);
+    if (n === undefined) footnotes.set(text, n = footnotes.size + 1);
+    return n;
+  };
+  const rows: SubjectRow[] = [];
+  const none: string[] = [];
+  for (const s of k.subjects) {
+    const groups = accessGroups(s);
+    if (groups.length === 0) {
+      none.push(subjectLabel(s));
+      continue;
+    }
+    const what = groups.map((g) => {
+      const refs = g.paths.map((p) => ref(pathText(p)));
+      const marks = refs.length > 0 ? ` [${refs.join(' or ')}]` : '';
+      return `${g.answer === 'uncertain' ? 'possibly: ' : ''}${g.what}${marks}`;
+    }).join('; ');
+    const remarks = [
+      ...(s.lockoutRisk ? ['the only one that can call PutKeyPolicy'] : []),
+      ...(groups.some((g) => g.answer === 'uncertain') && s.unknowns.length > 0 ? [`depends on: ${s.unknowns.join('; ')}`] : []),
+    ];
+    rows.push({ label: subjectLabel(s), what, remarks, notes: s.notes });
+  }
+  return { rows, none, footnotes };
+}

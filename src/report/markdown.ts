@@ -3,9 +3,7 @@
  * of who can do what and under which conditions (numbered, with the statements that impose them), the subjects with
  * no access, the notes; then the deploy-readiness findings. Table cells escape `|` and line breaks. Pure.
  */
-import {
-  LEGEND, accessGroups, askedText, keyArnText, keyTitle, pathText, plural, subjectLabel, unusableCapabilities,
-} from './describe';
+import { LEGEND, askedText, keyArnText, keyRows, keyTitle, plural, unusableCapabilities } from './describe';
 import { ReportFooter, ReportHeader, ReportRenderer } from './report-model';
 import { KeyAccess } from '../analysis/effective-access';
 
@@ -25,32 +23,8 @@ export class MarkdownRenderer implements ReportRenderer {
   public key(k: KeyAccess): string[] {
     const lines = ['', `## Key \`${keyTitle(k)}\``, '', `\`${k.key.arn}\` ${keyArnText(k).slice(k.key.arn.length + 1)}`];
     if (k.organization) lines.push('', `> Organization: ${k.organization.assumption}.`);
-    const footnotes = new Map<string, number>();
-    const ref = (text: string): number => {
-      let n = footnotes.get(text);
-      if (n === undefined) footnotes.set(text, n = footnotes.size + 1);
-      return n;
-    };
-    const rows: string[] = [];
-    const none: string[] = [];
-    for (const s of k.subjects) {
-      const groups = accessGroups(s);
-      if (groups.length === 0) {
-        none.push(subjectLabel(s));
-        continue;
-      }
-      const can = groups.map((g) => {
-        const refs = g.paths.map((p) => ref(pathText(p)));
-        const marks = refs.length > 0 ? ` [${refs.join(' or ')}]` : '';
-        return `${g.answer === 'uncertain' ? 'possibly: ' : ''}${g.what}${marks}`;
-      }).join('; ');
-      const notes = [
-        ...(s.lockoutRisk ? ['the only one that can call PutKeyPolicy'] : []),
-        ...(groups.some((g) => g.answer === 'uncertain') && s.unknowns.length > 0 ? [`depends on: ${s.unknowns.join('; ')}`] : []),
-        ...s.notes,
-      ];
-      rows.push(`| ${cell(subjectLabel(s))} | ${cell(can)} | ${cell(notes.join('; '))} |`);
-    }
+    const { rows: subjects, none, footnotes } = keyRows(k);
+    const rows = subjects.map((r) => `| ${cell(r.label)} | ${cell(r.what)} | ${cell([...r.remarks, ...r.notes].join('; '))} |`);
     if (rows.length > 0) lines.push('', '| who | can | notes |', '|---|---|---|', ...rows);
     if (!k.evaluated) lines.push('', '**Not evaluated**: see the notes.');
     if (none.length > 0) lines.push('', `**No access:** ${none.map(cell).join('; ')}`);

@@ -4,9 +4,7 @@
  * conditions as numbered footnotes with the statements that impose them, then the key's notes; after the keys, the
  * deploy-readiness findings. Pure.
  */
-import {
-  LEGEND, accessGroups, askedText, findingText, keyArnText, keyTitle, pathText, plural, subjectLabel, unusableCapabilities,
-} from './describe';
+import { LEGEND, askedText, findingText, keyArnText, keyRows, keyTitle, plural, unusableCapabilities } from './describe';
 import { ReportFooter, ReportHeader, ReportRenderer } from './report-model';
 import { KeyAccess } from '../analysis/effective-access';
 
@@ -25,31 +23,8 @@ export class TableRenderer implements ReportRenderer {
   public key(k: KeyAccess): string[] {
     const lines = ['', `key ${keyTitle(k)}`, `  ${keyArnText(k)}`];
     if (k.organization) lines.push(`  organization: ${k.organization.assumption}`);
-    const footnotes = new Map<string, number>();
-    const ref = (text: string): number => {
-      let n = footnotes.get(text);
-      if (n === undefined) footnotes.set(text, n = footnotes.size + 1);
-      return n;
-    };
-    const rows: Array<[string, string, string[]]> = [];
-    const none: string[] = [];
-    for (const s of k.subjects) {
-      const groups = accessGroups(s);
-      if (groups.length === 0) {
-        none.push(subjectLabel(s));
-        continue;
-      }
-      const what = groups.map((g) => {
-        const refs = g.paths.map((p) => ref(pathText(p)));
-        const marks = refs.length > 0 ? ` [${refs.join(' or ')}]` : '';
-        return g.answer === 'uncertain' ? `possibly: ${g.what}${marks}` : `${g.what}${marks}`;
-      }).join('; ');
-      const extra: string[] = [];
-      if (s.lockoutRisk) extra.push('the only one that can call PutKeyPolicy');
-      if (groups.some((g) => g.answer === 'uncertain') && s.unknowns.length > 0) extra.push(`depends on: ${s.unknowns.join('; ')}`);
-      for (const n of s.notes) extra.push(`note: ${n}`);
-      rows.push([subjectLabel(s), what, extra]);
-    }
+    const { rows: subjects, none, footnotes } = keyRows(k);
+    const rows = subjects.map((r): [string, string, string[]] => [r.label, r.what, [...r.remarks, ...r.notes.map((n) => `note: ${n}`)]]);
     const width = Math.min(LABEL_COLUMN, Math.max(0, ...rows.map(([label]) => label.length)));
     for (const [label, what, extra] of rows) {
       lines.push(`  ${label.length <= width ? label.padEnd(width) : label}  ${what}`);
