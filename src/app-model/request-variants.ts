@@ -10,6 +10,7 @@
  * Values that statements for other principals mention cost evaluations but cannot change this principal's answers.
  */
 import { isUnresolvedText } from './unresolved';
+import { combinations, product } from '../policy/combinatorics';
 
 export interface RequestVariant {
   readonly via?: string;
@@ -126,26 +127,6 @@ export function isContainedIn(small: RequestVariant, big: RequestVariant): boole
     if (big.encryptionContext?.[k] !== v) return false;
   }
   return true;
-}
-
-function* combinations<T>(items: readonly T[], size: number, start = 0): Generator<T[]> {
-  if (size === 0) {
-    yield [];
-    return;
-  }
-  for (let i = start; i <= items.length - size; i++) {
-    for (const rest of combinations(items, size - 1, i + 1)) yield [items[i], ...rest];
-  }
-}
-
-function* product(lists: readonly (readonly string[])[]): Generator<string[]> {
-  if (lists.length === 0) {
-    yield [];
-    return;
-  }
-  for (const first of lists[0]) {
-    for (const rest of product(lists.slice(1))) yield [first, ...rest];
-  }
 }
 
 function statementsOf(doc: unknown): Record<string, any>[] {

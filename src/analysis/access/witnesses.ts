@@ -21,6 +21,7 @@ import { PolicyInfo, ConditionEntry } from './statements';
 import { hexDigits } from '../../app-model/hash';
 import { isUnresolvedText } from '../../app-model/unresolved';
 import { DERIVED_CONDITION_KEYS } from '../../evaluator/request-context';
+import { combinations, product } from '../../policy/combinatorics';
 
 export type ConditionClass = 'derived' | 'ec' | 'ec-keys' | 'context' | 'via-any' | 'endpoint' | 'tags' | 'alias' | 'grantee' | 'unknown';
 
@@ -322,22 +323,3 @@ export function standInEndpointId(vpcId: string): string {
   return `vpce-0kmsguard${hexDigits(vpcId, 8)}`;
 }
 
-function* combinations<T>(items: readonly T[], size: number, start = 0): Generator<T[]> {
-  if (size === 0) {
-    yield [];
-    return;
-  }
-  for (let i = start; i <= items.length - size; i++) {
-    for (const rest of combinations(items, size - 1, i + 1)) yield [items[i], ...rest];
-  }
-}
-
-function* product<T>(lists: readonly (readonly T[])[]): Generator<T[]> {
-  if (lists.length === 0) {
-    yield [];
-    return;
-  }
-  for (const first of lists[0]) {
-    for (const rest of product(lists.slice(1))) yield [first, ...rest];
-  }
-}
