@@ -23,7 +23,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
   cdkVersion: MIN_CDK,
   constructsVersion: MIN_CONSTRUCTS,
   peerDeps: [`cdk-nag@^${MIN_CDK_NAG}`],
-  devDeps: [`cdk-nag@${MIN_CDK_NAG}`, 'fast-check@^4', 'aws-cdk@^2.1148.1'],
+  devDeps: [
+    `cdk-nag@${MIN_CDK_NAG}`, 'fast-check@^4', 'aws-cdk@^2.1148.1',
+    // The access map's browser test drives Debian's Chromium (scripts/install-chromium.sh); playwright-core downloads no browser.
+    'playwright-core@^1.65.1',
+    // The SARIF report is validated against the SARIF 2.1.0 JSON schema in the tests.
+    'ajv@^8.20.0', 'ajv-formats@^3.0.1',
+    // Mutation testing (npx projen mutate); 9.6 is the last line that runs on Node 20.
+    '@stryker-mutator/core@~9.6.1', '@stryker-mutator/jest-runner@~9.6.1',
+  ],
 
   bin: { 'kms-guard': 'lib/cli/main.js' },
 
