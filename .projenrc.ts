@@ -24,7 +24,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   constructsVersion: MIN_CONSTRUCTS,
   peerDeps: [`cdk-nag@^${MIN_CDK_NAG}`],
   devDeps: [
-    `cdk-nag@${MIN_CDK_NAG}`, 'fast-check@^4', 'aws-cdk@^2.1148.1',
+    `cdk-nag@${MIN_CDK_NAG}`, 'fast-check@^4', 'aws-cdk@^2.1148.1', '@types/node@^26.6.6',
     // The access map's browser test drives Debian's Chromium (scripts/install-chromium.sh); playwright-core downloads no browser.
     'playwright-core@^1.65.1',
     // The SARIF report is validated against the SARIF 2.1.0 JSON schema in the tests.
@@ -55,10 +55,16 @@ const project = new awscdk.AwsCdkConstructLibrary({
       coveragePathIgnorePatterns: ['/node_modules/', '/test/'],
     },
   },
-  gitignore: ['/bench-results/', '/cdk.out/', '*.tsbuildinfo'],
+  gitignore: ['/bench-results/', '/cdk.out/', '*.tsbuildinfo', '/reports/', '.stryker-tmp/'],
 });
 
-for (const ignored of ['/bench/', '/scripts/', '/docs/', '/examples/', '/bench-results/']) {
+// jsii 6 needs Node 20.16 or later (and warns on 20, end-of-life: README "Node.js versions"). Set as an engine only:
+// projen's minNodeVersion would also pin the workflows and @types/node to 20.
+project.package.addEngine('node', '>= 20.16.0');
+
+// The npm package carries the library, its docs (README links to them) and nothing of CI, tests, benchmarks or
+// mutation testing.
+for (const ignored of ['/bench/', '/scripts/', '/examples/', '/bench-results/', '/.ci/', '/reports/', '/stryker.config.mjs']) {
   project.addPackageIgnore(ignored);
 }
 
