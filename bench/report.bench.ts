@@ -5,7 +5,7 @@
  *
  * - `report`: reading the cloud assembly and building the app model, the effective-access analysis of every key
  *   (src/analysis/effective-access.ts, keys streamed and dropped as a report renders them), rendering the table, and
- *   the deploy-readiness check whose findings follow it (all that `kms-guard report` does);
+ *   the rules (src/rules, deploy readiness included) whose findings follow it (all that `kms-guard report` does);
  *
  * The previous `summarize` (every key asked about every principal of the app, over 14 actions) was measured beside it
  * until it was deleted; its last figures (124 s and 1.5 GB at 1,000 keys, against 6.6 s and 253 MB for `report`, in one
@@ -27,7 +27,7 @@ interface Measurement {
   readonly principals: number;
   readonly modelMs: number;
   readonly analysisMs: number;
-  readonly readinessMs: number;
+  readonly rulesMs: number;
   readonly totalMs: number;
   readonly peakRssMb: number;
   readonly peakHeapMb: number;
@@ -78,9 +78,10 @@ function measure(dir: string): Measurement {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { buildAppModel } = require('../src/app-model/app-model');
   const { readCloudAssembly } = require('../src/app-model/cloud-assembly');
-  const { accessAnalysisHeader, analyzeKeys } = require('../src/analysis/effective-access');
+  const { analyzeKeys } = require('../src/analysis/effective-access');
+  const { reportHeader } = require('../src/report/report-model');
   const { TableRenderer } = require('../src/report/table');
-  const { checkDeployReadiness } = require('../src/analysis/deploy-readiness');
+  const { runRules } = require('../src/rules');
   /* eslint-enable @typescript-eslint/no-require-imports */
   const gc = (global as { gc?: () => void }).gc;
   gc?.();
@@ -93,11 +94,11 @@ function measure(dir: string): Measurement {
   const t1 = performance.now();
   sample();
   let subjects = 0;
-  let readinessMs = 0;
+  let rulesMs = 0;
   const counter = { evaluations: 0, compilations: 0 };
   {
     const renderer = new TableRenderer();
-    let bytes = renderer.begin({ ...accessAnalysisHeader(), source: dir, stacks: model.stacks.length, keys: model.keys.length }).join('\n').length;
+    let bytes = renderer.begin(reportHeader(dir, model.stacks.length, model.keys.length)).join('\n').length;
     let n = 0;
     for (const key of analyzeKeys(model, { counter })) {
       subjects += key.subjects.length;
@@ -105,8 +106,8 @@ function measure(dir: string): Measurement {
       if (++n % 10 === 0) sample();
     }
     const r0 = performance.now();
-    const findings = checkDeployReadiness(model);
-    readinessMs = Math.round(performance.now() - r0);
+    const findings = runRules(model);
+    rulesMs = Math.round(performance.now() - r0);
     bytes += renderer.end({ findings, warnings: model.warnings }).join('\n').length;
     if (bytes === 0) throw new Error('nothing rendered');
   }
@@ -117,8 +118,8 @@ function measure(dir: string): Measurement {
     keys: model.keys.length,
     principals: model.principals.length,
     modelMs: Math.round(t1 - t0),
-    analysisMs: Math.round(t2 - t1) - readinessMs,
-    readinessMs,
+    analysisMs: Math.round(t2 - t1) - rulesMs,
+    rulesMs,
     totalMs: Math.round(t2 - t0),
     // maxRSS is in kilobytes.
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
@@ -149,7 +150,7 @@ function main(): void {
       {
         const out = execFileSync(process.execPath, [...process.execArgv, __filename, '--measure', dir], { encoding: 'utf8', maxBuffer: 1 << 20 });
         const m = JSON.parse(out.trim().split('\n').pop()!) as Measurement;
-        rows.push(`| ${size} | ${m.what} | ${m.principals} | ${synthMs} | ${m.modelMs} | ${m.analysisMs} | ${m.readinessMs || '-'} | ${m.totalMs} | ${m.peakRssMb} | ${m.peakHeapMb} | ${m.subjects} | ${m.evaluations || '-'} |`);
+        rows.push(`| ${size} | ${m.what} | ${m.principals} | ${synthMs} | ${m.modelMs} | ${m.analysisMs} | ${m.rulesMs || '-'} | ${m.totalMs} | ${m.peakRssMb} | ${m.peakHeapMb} | ${m.subjects} | ${m.evaluations || '-'} |`);
         process.stderr.write(`${rows[rows.length - 1]}\n`);
       }
     } finally {
@@ -159,7 +160,7 @@ function main(): void {
   process.stdout.write([
     `node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
     '',
-    '| keys | run | principals | synth ms | model ms | access analysis + render ms | readiness ms | total ms | peak RSS MB | peak heap MB | (key, subject) pairs | evaluations |',
+    '| keys | run | principals | synth ms | model ms | access analysis + render ms | rules ms | total ms | peak RSS MB | peak heap MB | (key, subject) pairs | evaluations |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',

@@ -6,3 +6,4 @@ export * from './constructs/cross-account-key-share';
 export * from './constructs/vpce-restricted-key';
 export * from './validation/kms-guard-aspect';
 export * from './validation/kms-guard-checks';
+export * from './testing/key-access-snapshot';

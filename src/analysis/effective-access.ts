@@ -70,6 +70,40 @@ export function analyzeEffectiveAccess(model: AppModel, options: EffectiveAccess
 
 /** Analyses the keys one at a time, in the model's order. */
 export function* analyzeKeys(model: AppModel, options: EffectiveAccessOptions = {}): Generator<KeyAccess> {
+  const app = appIndex(model);
+  const counter = options.counter ?? { evaluations: 0, compilations: 0 };
+  for (const key of model.keys) yield analyzeKey(app, key, options, counter);
+}
+
+/**
+ * The setting and the subjects the analysis of `key` asks about, without asking them: for `kms-guard explain`, which
+ * evaluates one request of one subject exactly as the analysis builds it (evaluate-subject.ts, explainRequest).
+ * `problem` says why the key cannot be evaluated at all (an invalid key policy), as the analysis notes it.
+ */
+export function keySubjects(model: AppModel, key: KmsKeyModel, options: EffectiveAccessOptions = {}): {
+  readonly setting: KeySetting;
+  readonly subjects: ReadonlyArray<{ readonly spec: SubjectSpec; readonly member: boolean }>;
+  /** Whether a subject that is not among `subjects` (a principal named on the command line) is a member of the key's organization. */
+  readonly memberOf: (spec: SubjectSpec) => boolean;
+  readonly placeholderAccount: boolean;
+  readonly notes: readonly string[];
+  readonly problem?: string;
+} {
+  const app = appIndex(model);
+  const prepared = prepareKey(app, key, options, options.counter ?? { evaluations: 0, compilations: 0 });
+  const problem = keyProblem(key, prepared.setting.scenarioKey, prepared.notes);
+  const appAccounts = new Set(app.principals.appAccounts);
+  return {
+    setting: prepared.setting,
+    subjects: prepared.specs,
+    memberOf: (spec) => isMember(spec, prepared.setting.organization, appAccounts),
+    placeholderAccount: prepared.keyAccess.accountIsPlaceholder,
+    notes: prepared.notes,
+    ...(problem !== undefined ? { problem } : {}),
+  };
+}
+
+function appIndex(model: AppModel): AppIndex {
   const app: AppIndex = {
     model,
     principals: new PrincipalIndex(model),
@@ -80,8 +114,13 @@ export function* analyzeKeys(model: AppModel, options: EffectiveAccessOptions = 
     const sp = r.integration.servicePrincipal;
     if (sp) app.servicesByKey.set(r.keyArn, [...app.servicesByKey.get(r.keyArn) ?? [], sp.principal]);
   }
-  const counter = options.counter ?? { evaluations: 0, compilations: 0 };
-  for (const key of model.keys) yield analyzeKey(app, key, options, counter);
+  return app;
+}
+
+/** Whether a subject is evaluated as a member of the key's organization: a non-service principal of an app account, or the organization's representative. */
+function isMember(spec: SubjectSpec, organization: string | undefined, appAccounts: ReadonlySet<string>): boolean {
+  return organization !== undefined && !spec.isService && spec.access.account !== undefined
+    && (appAccounts.has(spec.access.account) || spec.access.kind === 'organization-principal');
 }
 
 /** What every key's analysis looks up, built once per app so that each key costs only what reaches it. */
@@ -97,6 +136,36 @@ interface AppIndex {
 function analyzeKey(
   app: AppIndex, key: KmsKeyModel, options: EffectiveAccessOptions, counter: { evaluations: number; compilations: number },
 ): KeyAccess {
+  const { setting, specs, notes, keyAccess, organizationInfo, scenarioKey } = prepareKey(app, key, options, counter);
+  const problem = keyProblem(key, scenarioKey, notes);
+  if (problem) {
+    notes.push(problem);
+    const subjects = specs.map(({ spec }): SubjectAccess => ({ subject: spec.access, answer: 'denied', capabilities: [], unknowns: [], notes: [...spec.notes] }));
+    return { key: keyAccess, ...(organizationInfo ? { organization: organizationInfo } : {}), subjects, evaluated: false, notes };
+  }
+  const subjects = specs.map(({ spec, member }) => evaluateSubject(setting, spec, member));
+  return {
+    key: keyAccess,
+    ...(organizationInfo ? { organization: organizationInfo } : {}),
+    subjects: markLockout(key, subjects, notes),
+    evaluated: true,
+    notes,
+  };
+}
+
+/** Everything the analysis of a key asks with: the key's setting, its subjects, and the notes so far. */
+interface PreparedKey {
+  readonly setting: KeySetting;
+  readonly specs: Array<{ spec: SubjectSpec; member: boolean }>;
+  readonly notes: string[];
+  readonly keyAccess: KeyAccess['key'];
+  readonly organizationInfo: KeyAccess['organization'];
+  readonly scenarioKey: Record<string, unknown>;
+}
+
+function prepareKey(
+  app: AppIndex, key: KmsKeyModel, options: EffectiveAccessOptions, counter: { evaluations: number; compilations: number },
+): PreparedKey {
   const { model, principals: index } = app;
   const notes: string[] = [];
   const stack = stackOf(model, key);
@@ -160,20 +229,7 @@ function analyzeKey(
     keySpec: key.keySpec,
     keyUsage: key.keyUsage,
   };
-  const problem = keyProblem(key, scenarioKey, notes);
-  if (problem) {
-    notes.push(problem);
-    const subjects = specs.map(({ spec }): SubjectAccess => ({ subject: spec.access, answer: 'denied', capabilities: [], unknowns: [], notes: [...spec.notes] }));
-    return { key: keyAccess, ...(organizationInfo ? { organization: organizationInfo } : {}), subjects, evaluated: false, notes };
-  }
-  const subjects = specs.map(({ spec, member }) => evaluateSubject(setting, spec, member));
-  return {
-    key: keyAccess,
-    ...(organizationInfo ? { organization: organizationInfo } : {}),
-    subjects: markLockout(key, subjects, notes),
-    evaluated: true,
-    notes,
-  };
+  return { setting, specs, notes, keyAccess, organizationInfo, scenarioKey };
 }
 
 /** The model's KMS endpoints of the key's account and Region, and those the key policy admits by id or by VPC. */
@@ -233,9 +289,7 @@ function subjectsFor(
   const add = (spec: SubjectSpec): void => {
     if (seen.has(spec.access.id)) return;
     seen.add(spec.access.id);
-    const member = organization !== undefined && !spec.isService && spec.access.account !== undefined
-      && (appAccounts.has(spec.access.account) || spec.access.kind === 'organization-principal');
-    out.push({ spec, member });
+    out.push({ spec, member: isMember(spec, organization, appAccounts) });
   };
   const exempt = (arn: string): string[] | undefined => reach.exemptions.get(arn.toLowerCase());
   for (const p of [...reach.appPrincipals].sort((a, b) => order.get(a)! - order.get(b)!)) {

@@ -9,11 +9,30 @@
  * Deploy facts come from the same artifacts: `properties.cloudFormationExecutionRoleArn` is the role CloudFormation
  * deploys the stack with (DefaultStackSynthesizer; absent for synthesizers that deploy with the CLI's credentials), and
  * `dependencies` lists the artifacts the stack's deployment waits for (cdk-ecosystem.md §8, "Who calls CreateKey").
+ *
+ * Loose templates (`readTemplateFiles`): CloudFormation templates given as files, without a manifest. Nothing says
+ * where they deploy or who deploys them, so every stack is environment-agnostic (placeholder account and Region,
+ * flagged, which the app model and the rules report as unknown) and has no deploying role.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { PLACEHOLDER_ACCOUNT, PLACEHOLDER_REGION, StackTemplate, partitionOfRegion } from './stack-template';
 import { clip } from '../policy/issues';
+
+/** A stack read from files, with the file its template came from. */
+export interface StackFromFile extends StackTemplate {
+  /**
+   * The template file: for a cloud assembly, relative to the assembly directory with `/` separators
+   * (`KeyOwner.template.json`, `assembly-Prod/Prod-Keys.template.json`); for a loose template, the path as given.
+   */
+  readonly templateFile: string;
+}
+
+/** What `readAppFiles` read: a cloud assembly directory, or loose template files. */
+export interface AppFiles {
+  readonly kind: 'cloud-assembly' | 'templates';
+  readonly stacks: StackFromFile[];
+}
 
 /**
  * The stacks of the assembly in `dir`, nested stages included. Environment-agnostic stacks get the placeholder
@@ -25,7 +44,7 @@ import { clip } from '../policy/issues';
  * @throws when manifest.json or a template cannot be read, is not what the schema says, or points outside `dir`:
  *   without them there is nothing to analyse.
  */
-export function readCloudAssembly(dir: string): StackTemplate[] {
+export function readCloudAssembly(dir: string): StackFromFile[] {
   const resolved = path.resolve(dir);
   let root: string;
   try {
@@ -40,7 +59,7 @@ export function readCloudAssembly(dir: string): StackTemplate[] {
  * `root`: the real path of the top assembly directory, which every file must lie in. `prefix`: the nested assembly's
  * directory path (with a trailing `/`), so that artifact ids stay unique across stages.
  */
-function readAssembly(dir: string, root: string, seen: Set<string>, prefix: string): StackTemplate[] {
+function readAssembly(dir: string, root: string, seen: Set<string>, prefix: string): StackFromFile[] {
   if (seen.has(dir)) return [];
   seen.add(dir);
   const manifestFile = path.join(dir, 'manifest.json');
@@ -64,7 +83,7 @@ function readAssembly(dir: string, root: string, seen: Set<string>, prefix: stri
     }
     if (artifact.type === 'aws:cloudformation:stack') stackIds.add(id);
   }
-  const stacks: StackTemplate[] = [];
+  const stacks: StackFromFile[] = [];
   for (const [id, raw] of Object.entries(artifacts)) {
     const artifact = raw as Record<string, any>;
     const props: Record<string, any> = isRecord(artifact.properties) ? artifact.properties : {};
@@ -77,10 +96,85 @@ function readAssembly(dir: string, root: string, seen: Set<string>, prefix: stri
         ? artifact.dependencies.filter((d: unknown): d is string => typeof d === 'string' && stackIds.has(d)).map((d: string) => `${prefix}${d}`)
         : [];
       const file = (name: string, field: string): string => insideAssembly(dir, name, root, `${manifestFile}: artifact ${JSON.stringify(clip(id))} ${field}`);
-      stacks.push({ ...readStack(id, artifact, props, file), artifactId: `${prefix}${id}`, ...(dependencies.length > 0 ? { dependencies } : {}) });
+      const templateFile = path.relative(root, file(props.templateFile, 'properties.templateFile')).split(path.sep).join('/');
+      stacks.push({
+        ...readStack(id, artifact, props, file),
+        templateFile,
+        artifactId: `${prefix}${id}`,
+        ...(dependencies.length > 0 ? { dependencies } : {}),
+      });
     }
   }
   return stacks;
+}
+
+/**
+ * What the command line names: one cloud assembly directory, or one or more CloudFormation template files.
+ * @throws when a name is neither, or a directory comes with other names; the message names the file and says what
+ *   was expected.
+ */
+export function readAppFiles(names: readonly string[]): AppFiles {
+  if (names.length === 0) throw new Error('nothing to read: expected a cloud assembly directory or CloudFormation template files');
+  const directories = names.filter(isAssemblyName);
+  if (directories.length > 0) {
+    if (names.length > 1) {
+      throw new Error(`${directories[0]} is a directory, given with ${names.length - 1} other name(s): expected one cloud assembly directory, or template files only`);
+    }
+    return { kind: 'cloud-assembly', stacks: readCloudAssembly(names[0]) };
+  }
+  return { kind: 'templates', stacks: readTemplateFiles(names) };
+}
+
+/**
+ * Loose CloudFormation templates (JSON), one stack each, named after the file: `Keys.template.json` and `Keys.json`
+ * are stack `Keys`. The account and Region are unknown (placeholders, flagged) and so is the deploying role.
+ * @throws when a file cannot be read, is not JSON, is a cloud assembly manifest, or is not a template (a JSON object
+ *   with a `Resources` object, which CloudFormation requires), or when two files give the same stack name.
+ */
+export function readTemplateFiles(files: readonly string[]): StackFromFile[] {
+  const byName = new Map<string, string>();
+  return files.map((file) => {
+    let doc: unknown;
+    try {
+      doc = readJson(file);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}: expected a CloudFormation template in JSON (YAML templates are not read) or a cloud assembly directory`);
+    }
+    if (isRecord(doc) && isRecord(doc.artifacts) && doc.Resources === undefined) {
+      throw new Error(`${file} is a cloud assembly manifest, not a CloudFormation template: give its directory (${path.dirname(file)}) instead`);
+    }
+    if (!isRecord(doc) || !isRecord(doc.Resources)) {
+      const got = !isRecord(doc) ? kindOf(doc) : `an object whose "Resources" is ${kindOf(doc.Resources)}`;
+      throw new Error(`${file} holds ${got}: expected a CloudFormation template in JSON (an object with a "Resources" object) or a cloud assembly directory (cdk.out)`);
+    }
+    const stackName = path.basename(file).replace(/(\.template)?\.json$/i, '');
+    if (stackName === '') throw new Error(`${file}: no stack name is left once ".json" is taken off the file name: rename the file`);
+    const other = byName.get(stackName);
+    if (other !== undefined) throw new Error(`${other} and ${file} both give stack name ${JSON.stringify(stackName)} (the file name without .template.json or .json): rename one`);
+    byName.set(stackName, file);
+    return {
+      stackName,
+      account: PLACEHOLDER_ACCOUNT,
+      region: PLACEHOLDER_REGION,
+      partition: partitionOfRegion(PLACEHOLDER_REGION),
+      template: doc,
+      accountIsPlaceholder: true,
+      regionIsPlaceholder: true,
+      templateFile: file,
+    };
+  });
+}
+
+/**
+ * A directory is read as a cloud assembly. A name that does not exist is too, unless it ends in `.json`: reading it
+ * then fails naming the manifest.json it looked for (`cdk.out` not synthesized yet) or the template file.
+ */
+function isAssemblyName(name: string): boolean {
+  try {
+    return fs.statSync(name).isDirectory();
+  } catch {
+    return !/\.json$/i.test(name);
+  }
 }
 
 /**

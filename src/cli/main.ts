@@ -6,6 +6,8 @@
  *   kms-guard report [CDK_OUT_DIR] [--format table|markdown|json] [--output FILE] [--fail-on error|warning]
  *   kms-guard summarize CDK_OUT_DIR   (= report CDK_OUT_DIR --format table)
  *   kms-guard readiness CDK_OUT_DIR
+ *   kms-guard explain [CDK_OUT_DIR] --key PATH|ARN --principal PATH|ARN --action kms:X [--context k=v ...] [--via-service S] [--source-vpce ID] [--format text|json]
+ *   kms-guard diff OLD_DIR NEW_DIR [--format text|json|markdown] [--fail-on-new-access]
  *
  * evaluate: each FILE holds one scenario object or an array of them. Prints one JSON result per scenario, in order, one
  * per line (JSON Lines). Exit status: 0 when every scenario was evaluated, 2 on invalid input (the errors go to stderr;
@@ -25,9 +27,19 @@
  * check, the deploying role's and services' access, principals not yet deployed, key policy size, duplicate private-DNS
  * endpoints): one line per finding, then a count. Exit status 1 when there is an error, 0 otherwise, 2 when the
  * assembly cannot be read.
+ *
+ * explain: one request of one principal on one key, decided over the scenario the access analysis builds for it, with
+ * the decision trace (src/cli/explain.ts). Exit status 0 when explained, 1 on a usage error (a key, principal or action
+ * the app does not have: the nearest names are listed), 2 when the assembly cannot be read.
+ *
+ * diff: the access added and removed between two synthesized versions of an app (src/cli/diff.ts). Exit status 0; 1
+ * with --fail-on-new-access when some access was added or became uncertain, or on a usage error; 2 when an assembly
+ * cannot be read.
  */
 import { closeSync, openSync, readFileSync, writeSync } from 'fs';
+import { DIFF_USAGE, parseDiffArgs, runDiff } from './diff';
 import { DuplicateJsonKey, findDuplicateJsonKeys } from './duplicate-json-keys';
+import { EXPLAIN_USAGE, parseExplainArgs, runExplain } from './explain';
 import { ReadinessFinding, checkDeployReadiness } from '../analysis/deploy-readiness';
 import { buildAppModel } from '../app-model/app-model';
 import { readCloudAssembly } from '../app-model/cloud-assembly';
@@ -42,6 +54,12 @@ const USAGE = [
   '                                        under which conditions, with the deploy-readiness findings; exits 1 on findings at or above --fail-on',
   '       kms-guard summarize CDK_OUT_DIR  the same as report CDK_OUT_DIR --format table',
   '       kms-guard readiness CDK_OUT_DIR  prints what would make deploying a synthesized CDK app fail on its KMS keys; exits 1 on any error',
+  `       ${EXPLAIN_USAGE}`,
+  '                                        decides one request of one principal on one key as the report does, and prints why: each check, the',
+  '                                        statements that cover the action and their conditions, the request values assumed',
+  `       ${DIFF_USAGE}`,
+  '                                        the access added and removed per key, principal, action and condition set between two synthesized',
+  '                                        versions of an app; with --fail-on-new-access exits 1 when access was added or became uncertain',
 ].join('\n');
 
 export interface CliIo {
@@ -50,6 +68,10 @@ export interface CliIo {
   readonly readFile: (path: string) => string;
   /** Opens a file for `report --output`. @default - the file system */
   readonly openOutput?: (path: string) => { write(text: string): void; close(): void };
+  /** Whether standard error is a terminal (`report` then shows a progress line for large apps). @default false */
+  readonly isTTY?: boolean;
+  /** Writes to standard error without a line break (the progress line). @default - no progress line */
+  readonly writeErr?: (text: string) => void;
 }
 
 /** Runs the CLI and returns its exit code; all I/O goes through `io` so tests can drive it. */
@@ -61,6 +83,14 @@ export function runCli(args: readonly string[], io: CliIo): number {
   }
   if (command === 'report' || (command === 'summarize' && files.length >= 1)) return report(command, files, io);
   if (command === 'readiness' && files.length === 1) return readiness(files[0], io);
+  if (command === 'explain' || command === 'diff') {
+    const parsed = command === 'explain' ? parseExplainArgs(files) : parseDiffArgs(files);
+    if (typeof parsed === 'string') {
+      io.err(`kms-guard: ${command}: ${parsed}\n${USAGE}`);
+      return 1;
+    }
+    return 'key' in parsed ? runExplain(parsed, io) : runDiff(parsed, io);
+  }
   if (command !== 'evaluate' || files.length === 0) {
     io.err(command === undefined ? USAGE : `kms-guard: unknown command or missing FILE: ${args.join(' ')}\n${USAGE}`);
     return 1;
@@ -134,7 +164,7 @@ function report(command: string, args: readonly string[], io: CliIo): number {
     io.err(`kms-guard: ${command}: ${parsed}\n${USAGE}`);
     return 1;
   }
-  return runReport(parsed, { out: io.out, err: io.err, openOutput: io.openOutput ?? openFile });
+  return runReport(parsed, { out: io.out, err: io.err, openOutput: io.openOutput ?? openFile, isTTY: io.isTTY, writeErr: io.writeErr });
 }
 
 function openFile(path: string): { write(text: string): void; close(): void } {
@@ -171,5 +201,7 @@ if (require.main === module) {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
     readFile: (path) => readFileSync(path, 'utf-8'),
+    isTTY: process.stderr.isTTY === true,
+    writeErr: (text) => process.stderr.write(text),
   });
 }

@@ -5,7 +5,7 @@
  */
 import { ReportHeader } from './report-model';
 import { AccessPath, ActionAccess, KeyAccess, Requirement, SubjectAccess } from '../analysis/effective-access';
-import { ReadinessFinding } from '../analysis/readiness-finding';
+import { Finding } from '../rules/finding';
 
 /** Marks a name or id the analysis made up where CloudFormation assigns one at deploy. */
 export const SYNTHETIC = '†';
@@ -164,10 +164,10 @@ export const LEGEND = [
   `${SYNTHETIC}: a name or id CloudFormation assigns at deploy; the analysis used a stand-in`,
 ];
 
-/** `ERROR|WARN <stack>/<path> [<check>] <message>`, as `kms-guard readiness` prints it. */
-export function findingText(f: ReadinessFinding): string {
-  const path = f.constructPath === undefined ? f.logicalId : f.constructPath.startsWith(`${f.stackName}/`) ? f.constructPath.slice(f.stackName.length + 1) : f.constructPath;
-  return `${f.severity === 'error' ? 'ERROR' : 'WARN'} ${f.stackName}/${path} [${f.check}] ${f.message}`;
+/** How many findings are errors and how many warnings: `2 errors, 1 warning`. */
+export function findingCounts(findings: readonly Finding[]): string {
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  return `${plural(errors, 'error')}, ${plural(findings.length - errors, 'warning')}`;
 }
 
 export function plural(n: number, word: string): string {

@@ -1,8 +1,9 @@
 /**
  * `kms-guard report --format json`: one JSON document, written key by key so that it streams. The shape (documented
  * in docs/access-analysis.md) is `{version, tool, source, stacks, actions, capabilities, grantsDeclared, keys: [...],
- * findings: [...], warnings: [...], summary}`; each key is a `KeyAccess` (src/analysis/access/model.ts) on one line.
- * `version` changes when a field changes meaning or goes away. Pure.
+ * findings: [...], warnings: [...], summary}`; each key is a `KeyAccess` (src/analysis/access/model.ts) on one line,
+ * each finding a rule `Finding` (src/rules/finding.ts). `version` is REPORT_VERSION: it changes when a field changes
+ * meaning or goes away. Pure.
  */
 import { ReportFooter, ReportHeader, ReportRenderer } from './report-model';
 import { KeyAccess } from '../analysis/effective-access';
@@ -31,6 +32,7 @@ export class JsonRenderer implements ReportRenderer {
 
   public end(f: ReportFooter): string[] {
     const errors = f.findings.filter((x) => x.severity === 'error').length;
+    // The finding objects as the rules made them: ruleId, findingId, severity, location, message.
     const tail = { findings: f.findings, warnings: f.warnings, summary: { keys: this.count, errors, warnings: f.findings.length - errors } };
     return [`],${JSON.stringify(tail).slice(1)}`];
   }

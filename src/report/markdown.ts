@@ -1,11 +1,12 @@
 /**
  * `kms-guard report --format markdown`: the same content as the table, for pull requests and docs. Per key, a table
  * of who can do what and under which conditions (numbered, with the statements that impose them), the subjects with
- * no access, the notes; then the deploy-readiness findings. Table cells escape `|` and line breaks. Pure.
+ * no access, the notes; then the rule findings (src/rules, deploy readiness included), with the id that acknowledges each. Table cells escape `|` and line breaks. Pure.
  */
-import { LEGEND, askedText, keyArnText, keyRows, keyTitle, plural, unusableCapabilities } from './describe';
+import { LEGEND, askedText, findingCounts, keyArnText, keyRows, keyTitle, plural, unusableCapabilities } from './describe';
 import { ReportFooter, ReportHeader, ReportRenderer } from './report-model';
 import { KeyAccess } from '../analysis/effective-access';
+import { acknowledgementId } from '../rules/finding';
 
 export class MarkdownRenderer implements ReportRenderer {
   public begin(h: ReportHeader): string[] {
@@ -42,11 +43,15 @@ export class MarkdownRenderer implements ReportRenderer {
   }
 
   public end(f: ReportFooter): string[] {
-    const errors = f.findings.filter((x) => x.severity === 'error').length;
-    const lines = ['', '## Deploy readiness', '', `${plural(errors, 'error')}, ${plural(f.findings.length - errors, 'warning')}.`];
+    const lines = ['', '## Findings', '', `${findingCounts(f.findings)}.`];
     if (f.findings.length > 0) {
-      lines.push('', '| severity | where | check | message |', '|---|---|---|---|');
-      for (const x of f.findings) lines.push(`| ${x.severity} | \`${cell(x.constructPath ?? `${x.stackName}/${x.logicalId}`)}\` | ${x.check} | ${cell(x.message)} |`);
+      lines.push('', '| severity | where | finding | message |', '|---|---|---|---|');
+      for (const x of f.findings) {
+        const at = x.location;
+        const where = [at.policy, at.statement, at.field].filter((w) => w !== undefined).join(', ');
+        const path = `\`${cell(at.constructPath ?? `${at.stackName}/${at.logicalId}`)}\`${where ? ` (${cell(where)})` : ''}`;
+        lines.push(`| ${x.severity} | ${path} | \`${cell(acknowledgementId(x))}\` | ${cell(x.message)} |`);
+      }
     }
     return lines;
   }

@@ -1,43 +1,58 @@
 /**
- * `kms-guard report [CDK_OUT_DIR] [--format table|markdown|json] [--output FILE] [--fail-on error|warning]`: the
- * effective access of every KMS key of a synthesized app, with the deploy-readiness findings beside it.
+ * `kms-guard report [CLOUD_ASSEMBLY_DIR | TEMPLATE...] [--format table|markdown|json|sarif] [--output FILE]
+ * [--fail-on error|warning]`: the effective access of every KMS key of a synthesized app, with the rule findings
+ * (src/rules, the deploy-readiness checks included) beside it.
+ *
+ * The app is a cloud assembly directory (default `cdk.out`) or one or more CloudFormation template files (loose
+ * templates: no environment, no deploying role, so both are reported as unknown).
  *
  * Exit status, following the CLI's conventions (src/cli/main.ts): 0 when the report was written and no finding is at
  * or above `--fail-on` (without `--fail-on`, findings never fail the run); 1 when some are, or on a usage error (as
- * for `evaluate` and `readiness`); 2 when the cloud assembly cannot be read or the output file cannot be written.
- * Keys are rendered as they are analysed (streamed), to standard output or FILE. The app model's warnings go to
- * standard error, as `readiness` prints them. Reads files only through cloud-assembly.ts and writes only through `io`.
+ * for `evaluate` and `readiness`); 2 when the app cannot be read or the output file cannot be written.
+ * Keys are rendered as they are analysed (streamed), to standard output or FILE; on a terminal, more than
+ * PROGRESS_MIN_KEYS keys get a progress line on standard error. The app model's warnings go to standard error, as
+ * `readiness` prints them. Reads files only through cloud-assembly.ts (and package.json, for the tool version) and
+ * writes only through `io`.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { JsonRenderer } from './json';
 import { MarkdownRenderer } from './markdown';
-import { FailOn, ReportRenderer, failingFindings } from './report-model';
+import { progressFor } from './progress';
+import { FailOn, ReportRenderer, failingFindings, reportHeader } from './report-model';
+import { SarifRenderer } from './sarif';
 import { TableRenderer } from './table';
-import { checkDeployReadiness } from '../analysis/deploy-readiness';
-import { accessAnalysisHeader, analyzeKeys } from '../analysis/effective-access';
+import { analyzeKeys } from '../analysis/effective-access';
 import { AppModel, buildAppModel } from '../app-model/app-model';
-import { readCloudAssembly } from '../app-model/cloud-assembly';
+import { AppFiles, readAppFiles } from '../app-model/cloud-assembly';
+import { runRules } from '../rules';
 
-export const REPORT_USAGE = 'kms-guard report [CDK_OUT_DIR] [--format table|markdown|json] [--output FILE] [--fail-on error|warning]';
+export const REPORT_USAGE = 'kms-guard report [CDK_OUT_DIR | TEMPLATE.json...] [--format table|markdown|json|sarif] [--output FILE] [--fail-on error|warning]';
 
 export interface ReportIo {
   readonly out: (line: string) => void;
   readonly err: (line: string) => void;
   /** Opens FILE for `--output`; throws when it cannot. */
   readonly openOutput: (path: string) => { write(text: string): void; close(): void };
+  /** Whether standard error is a terminal: only then is a progress line drawn. @default false */
+  readonly isTTY?: boolean;
+  /** Writes to standard error as is, without a line break (the progress line). @default - no progress line */
+  readonly writeErr?: (text: string) => void;
 }
 
 export interface ReportArgs {
-  readonly dir: string;
-  readonly format: 'table' | 'markdown' | 'json';
+  /** One cloud assembly directory (`cdk.out` when none is given), or CloudFormation template files, as given. */
+  readonly inputs: readonly string[];
+  readonly format: 'table' | 'markdown' | 'json' | 'sarif';
   readonly output?: string;
   readonly failOn?: FailOn;
 }
 
-const FORMATS = ['table', 'markdown', 'json'] as const;
+const FORMATS = ['table', 'markdown', 'json', 'sarif'] as const;
 
 /** Parses the arguments after `report`; a string is the usage error. */
 export function parseReportArgs(args: readonly string[]): ReportArgs | string {
-  let dir: string | undefined;
+  const inputs: string[] = [];
   let format: ReportArgs['format'] = 'table';
   let output: string | undefined;
   let failOn: FailOn | undefined;
@@ -59,22 +74,31 @@ export function parseReportArgs(args: readonly string[]): ReportArgs | string {
       failOn = v;
     } else if (arg.startsWith('-') && arg !== '-') {
       return `unknown option ${arg}`;
-    } else if (dir === undefined) {
-      dir = arg;
     } else {
-      return `one cloud assembly directory at a time, got ${JSON.stringify(dir)} and ${JSON.stringify(arg)}`;
+      inputs.push(arg);
     }
   }
-  return { dir: dir ?? 'cdk.out', format, ...(output !== undefined ? { output } : {}), ...(failOn !== undefined ? { failOn } : {}) };
+  // Several names are template files; a directory among them is refused when they are read (readAppFiles).
+  const notJson = inputs.find((n) => !/\.json$/i.test(n));
+  if (inputs.length > 1 && notJson !== undefined) {
+    return `one cloud assembly directory, or CloudFormation template files (.json) only: got ${JSON.stringify(notJson)} among ${inputs.length} names`;
+  }
+  if (inputs.length === 0) inputs.push('cdk.out');
+  return { inputs, format, ...(output !== undefined ? { output } : {}), ...(failOn !== undefined ? { failOn } : {}) };
 }
 
 /** Runs `report` and returns the exit status. */
 export function runReport(args: ReportArgs, io: ReportIo): number {
+  const inputs = args.inputs;
+  const source = inputs.join(' ');
+  let files: AppFiles;
   let model: AppModel;
   try {
-    model = buildAppModel(readCloudAssembly(args.dir));
+    files = readAppFiles(inputs);
+    model = buildAppModel(files.stacks);
   } catch (e) {
-    io.err(`kms-guard: ${args.dir}: cannot read a cloud assembly: ${(e as Error).message}`);
+    const what = inputs.length === 1 && !/\.json$/i.test(inputs[0]) ? 'a cloud assembly' : 'CloudFormation templates';
+    io.err(`kms-guard: ${source}: cannot read ${what}: ${(e as Error).message}`);
     return 2;
   }
   let sink: { write(line: string): void; close(): void };
@@ -89,14 +113,24 @@ export function runReport(args: ReportArgs, io: ReportIo): number {
       return 2;
     }
   }
-  const renderer = rendererFor(args.format);
-  const findings = checkDeployReadiness(model);
+  const renderer = rendererFor(args.format, files);
+  const findings = runRules(model);
+  const progress = progressFor(model.keys.length, io.isTTY, io.writeErr);
   try {
-    const header = { ...accessAnalysisHeader(), source: args.dir, stacks: model.stacks.length, keys: model.keys.length };
-    for (const line of renderer.begin(header)) sink.write(line);
-    for (const key of analyzeKeys(model)) for (const line of renderer.key(key)) sink.write(line);
+    for (const line of renderer.begin(reportHeader(source, model.stacks.length, model.keys.length))) sink.write(line);
+    let n = 0;
+    progress?.show(++n);
+    for (const key of analyzeKeys(model)) {
+      const lines = renderer.key(key);
+      // The report may go to the same terminal: the progress line leaves it while the key's lines are written.
+      if (lines.length > 0 && args.output === undefined) progress?.clear();
+      for (const line of lines) sink.write(line);
+      if (n < model.keys.length) progress?.show(++n);
+    }
+    progress?.clear();
     for (const line of renderer.end({ findings, warnings: model.warnings })) sink.write(line);
   } catch (e) {
+    progress?.clear();
     io.err(`kms-guard: cannot write ${args.output ?? 'the report'}: ${(e as Error).message}`);
     return 2;
   } finally {
@@ -109,10 +143,36 @@ export function runReport(args: ReportArgs, io: ReportIo): number {
   return failing > 0 ? 1 : 0;
 }
 
-function rendererFor(format: ReportArgs['format']): ReportRenderer {
+function rendererFor(format: ReportArgs['format'], files: AppFiles): ReportRenderer {
   switch (format) {
     case 'json': return new JsonRenderer();
     case 'markdown': return new MarkdownRenderer();
+    case 'sarif': return new SarifRenderer({
+      ...(toolVersion() !== undefined ? { toolVersion: toolVersion() } : {}),
+      stacks: files.stacks,
+      fromCloudAssembly: files.kind === 'cloud-assembly',
+    });
     default: return new TableRenderer();
   }
+}
+
+let cachedVersion: { value: string | undefined } | undefined;
+
+/**
+ * kms-guard's version, from the package.json two directories up (the package root, from src/report and from
+ * lib/report alike), read once. Undefined when it cannot be read: the SARIF log then states no version rather than
+ * a wrong one.
+ */
+export function toolVersion(): string | undefined {
+  if (cachedVersion === undefined) {
+    let value: string | undefined;
+    try {
+      const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
+      value = pkg?.name === 'cdk-kms-guard' && typeof pkg.version === 'string' ? pkg.version : undefined;
+    } catch {
+      value = undefined;
+    }
+    cachedVersion = { value };
+  }
+  return cachedVersion.value;
 }

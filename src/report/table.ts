@@ -2,11 +2,12 @@
  * `kms-guard report --format table` (and `kms-guard summarize`): plain text for a terminal. Per key, one row per
  * subject that can do something (who, then what), the subjects with no access on one line (every one of them), the
  * conditions as numbered footnotes with the statements that impose them, then the key's notes; after the keys, the
- * deploy-readiness findings. Pure.
+ * rule findings (src/rules, deploy readiness included), one line each as `formatFinding` writes them. Pure.
  */
-import { LEGEND, askedText, findingText, keyArnText, keyRows, keyTitle, plural, unusableCapabilities } from './describe';
+import { LEGEND, askedText, findingCounts, keyArnText, keyRows, keyTitle, plural, unusableCapabilities } from './describe';
 import { ReportFooter, ReportHeader, ReportRenderer } from './report-model';
 import { KeyAccess } from '../analysis/effective-access';
+import { formatFinding } from '../rules/finding';
 
 /** Labels longer than this are not padded: the access follows after two spaces. */
 const LABEL_COLUMN = 56;
@@ -40,11 +41,10 @@ export class TableRenderer implements ReportRenderer {
   }
 
   public end(f: ReportFooter): string[] {
-    const errors = f.findings.filter((x) => x.severity === 'error').length;
     return [
       '',
-      `deploy readiness: ${plural(errors, 'error')}, ${plural(f.findings.length - errors, 'warning')}`,
-      ...f.findings.map((x) => `  ${findingText(x)}`),
+      `findings: ${findingCounts(f.findings)}`,
+      ...f.findings.map((x) => `  ${formatFinding(x)}`),
     ];
   }
 }

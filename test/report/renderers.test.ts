@@ -1,19 +1,20 @@
 /**
- * The three renderings of `kms-guard report` (table, markdown, JSON) over the analysis of real synthesized apps.
+ * The three text renderings of `kms-guard report` (table, markdown, JSON) over the analysis of real synthesized apps,
+ * with the rule findings in the footer. SARIF has its own file (sarif.test.ts).
  */
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { GuardedKmsKey, KeyCapability } from '../../src';
-import { checkDeployReadiness } from '../../src/analysis/deploy-readiness';
-import { KeyAccess, accessAnalysisHeader, analyzeKeys } from '../../src/analysis/effective-access';
+import { ACCESS_REPORT_VERSION, KeyAccess, analyzeKeys } from '../../src/analysis/effective-access';
 import { AppModel, buildAppModel } from '../../src/app-model/app-model';
 import { readCloudAssembly } from '../../src/app-model/cloud-assembly';
 import { SYNTHETIC, accessGroups, requirementText } from '../../src/report/describe';
 import { JsonRenderer } from '../../src/report/json';
 import { MarkdownRenderer } from '../../src/report/markdown';
-import { REPORT_VERSION, ReportHeader, ReportRenderer, failingFindings, renderReport } from '../../src/report/report-model';
+import { REPORT_VERSION, ReportRenderer, failingFindings, renderReport, reportHeader } from '../../src/report/report-model';
 import { TableRenderer } from '../../src/report/table';
+import { Finding, runRules } from '../../src/rules';
 
 const ENV = { account: '111122223333', region: 'us-east-1' };
 
@@ -24,8 +25,7 @@ function synth(build: (app: App) => void): AppModel {
 }
 
 function render(renderer: ReportRenderer, model: AppModel): string {
-  const header: ReportHeader = { ...accessAnalysisHeader(), source: 'cdk.out', stacks: model.stacks.length, keys: model.keys.length };
-  return renderReport(renderer, header, analyzeKeys(model), { findings: checkDeployReadiness(model), warnings: model.warnings });
+  return renderReport(renderer, reportHeader('cdk.out', model.stacks.length, model.keys.length), analyzeKeys(model), { findings: runRules(model), warnings: model.warnings });
 }
 
 /** A GuardedKmsKey with an administrator, a user under an encryption context, and eight roles a Deny names (no access). */
@@ -75,8 +75,20 @@ describe('table', () => {
     expect(text).toContain('not shown: sign, verify, MAC, key agreement (a SYMMETRIC_DEFAULT ENCRYPT_DECRYPT key cannot serve them');
   });
 
-  test('GIVEN the readiness findings WHEN rendered THEN they follow the keys with a count', () => {
-    expect(text).toMatch(/\ndeploy readiness: \d+ errors?, \d+ warnings?/);
+  test('GIVEN rule findings WHEN rendered THEN they follow the keys with a count, one line each with the id that acknowledges it', () => {
+    const at = lines.indexOf('findings: 4 errors, 1 warning');
+    expect(at).toBeGreaterThan(lines.findIndex((l) => l.startsWith('key Keys/Fenced')));
+    expect(lines.slice(at + 1)).toEqual([
+      expect.stringMatching(/^ {2}ERROR Keys\/Fenced KmsGuard-AdminCanUseKey\[Principal::Keys\/Admin\] \(key policy, Sid "Admin", Action\): role Keys\/Admin may change/),
+      expect.stringMatching(/^ {2}ERROR Keys\/Fenced KmsGuard-AdminCanUseKey\[Principal::Deployer\] /),
+      expect.stringMatching(/^ {2}ERROR Keys\/Fenced KmsGuard-CreateGrantUnrestricted\[Statement::Admin\] /),
+      expect.stringMatching(/^ {2}ERROR Keys\/Fenced KmsGuard-CreateGrantUnrestricted\[Statement::Deploy\] /),
+      expect.stringMatching(/^ {2}WARN Keys\/Fenced KmsGuard-RotationDisabled\[Key::Rotation\] \(EnableKeyRotation\): /),
+    ]);
+  });
+
+  test('GIVEN the guarded key WHEN its rules run THEN it has no finding of its own (the findings are all the hand-written key\'s)', () => {
+    expect(runRules(guarded).filter((f) => f.location.constructPath?.startsWith('Keys/Data'))).toEqual([]);
   });
 });
 
@@ -91,8 +103,14 @@ describe('markdown', () => {
     for (const row of text.split('\n').filter((l) => l.startsWith('| role'))) expect(row.split(/(?<!\\)\|/).length).toBe(5);
   });
 
-  test('GIVEN findings WHEN rendered THEN a readiness section holds them', () => {
-    expect(text).toContain('## Deploy readiness');
+  test('GIVEN rule findings WHEN rendered THEN a findings section holds them, a row each, the acknowledgement id in code', () => {
+    const section = text.slice(text.indexOf('\n## Findings\n'));
+    expect(section).toContain('\n4 errors, 1 warning.\n');
+    const rows = section.split('\n').filter((l) => /^\| (error|warning) \|/.test(l));
+    expect(rows).toHaveLength(5);
+    expect(rows[4]).toMatch(/^\| warning \| `Keys\/Fenced` \(EnableKeyRotation\) \| `KmsGuard-RotationDisabled\[Key::Rotation\]` \| the symmetric encryption key/);
+    // Four cells per row: a pipe escaped inside a cell does not split it.
+    for (const row of rows) expect(row.split(/(?<!\\)\|/).length).toBe(6);
   });
 });
 
@@ -103,10 +121,21 @@ describe('json', () => {
     expect(Object.keys(parsed)).toEqual(['version', 'tool', 'source', 'stacks', 'actions', 'capabilities', 'grantsDeclared', 'keys', 'findings', 'warnings', 'summary']);
     expect(parsed.version).toBe(REPORT_VERSION);
     expect(parsed.keys).toHaveLength(2);
-    expect(parsed.summary).toEqual({ keys: 2, errors: expect.any(Number), warnings: expect.any(Number) });
+    expect(parsed.summary).toEqual({ keys: 2, errors: 4, warnings: 1 });
     const key: KeyAccess = parsed.keys[0];
     expect(Object.keys(key)).toEqual(['key', 'subjects', 'evaluated', 'notes']);
     expect(Object.keys(key.subjects[0])).toEqual(expect.arrayContaining(['subject', 'answer', 'capabilities', 'unknowns', 'notes']));
+  });
+
+  test('GIVEN rule findings WHEN serialized THEN each is the rule\'s Finding as is (version 2 changed their shape)', () => {
+    expect(parsed.findings).toEqual(runRules(guarded));
+    expect(parsed.findings[4]).toEqual({
+      ruleId: 'KmsGuard-RotationDisabled',
+      findingId: 'Key::Rotation',
+      severity: 'warning',
+      location: expect.objectContaining({ stackName: 'Keys', logicalId: expect.stringMatching(/^Fenced/), constructPath: 'Keys/Fenced', field: 'EnableKeyRotation' }),
+      message: expect.stringContaining('automatic rotation off'),
+    });
   });
 
   test('GIVEN paths WHEN serialized THEN no internal field leaks', () => {
@@ -137,8 +166,14 @@ describe('shared pieces', () => {
     expect(accessGroups(admin)[0].what).toMatch(/^administer \(all but [A-Za-z, ]+\)/);
   });
 
+  test('GIVEN the report version WHEN the access shape it embeds is still version 1 THEN the report is version 2 (findings changed shape)', () => {
+    // REPORT_VERSION covers the whole document: bump it when ACCESS_REPORT_VERSION changes, then update this test.
+    expect([ACCESS_REPORT_VERSION, REPORT_VERSION]).toEqual([1, 2]);
+    expect(reportHeader('x', 1, 1).version).toBe(REPORT_VERSION);
+  });
+
   test('GIVEN findings WHEN --fail-on is applied THEN errors count for error, and warnings too for warning', () => {
-    const f = (severity: 'error' | 'warning'): any => ({ check: 'x', severity, stackName: 'S', logicalId: 'L', message: 'm' });
+    const f = (severity: 'error' | 'warning'): Finding => ({ ruleId: 'KmsGuard-X', findingId: 'Key::x', severity, location: { stackName: 'S', logicalId: 'L' }, message: 'm' });
     expect(failingFindings([f('warning')], 'error')).toBe(0);
     expect(failingFindings([f('warning'), f('error')], 'warning')).toBe(2);
     expect(failingFindings([f('error')], undefined)).toBe(0);

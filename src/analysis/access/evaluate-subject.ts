@@ -47,6 +47,8 @@ const DENY_ALL_ENDPOINT = { Version: '2012-10-17', Statement: [{ Effect: 'Deny',
 
 interface Compiled {
   readonly scenario: CompiledScenario;
+  /** The scenario compiled (without a request), for `kms-guard explain`. */
+  readonly source: Record<string, unknown>;
   readonly keyPolicy: unknown;
   readonly identity: readonly PolicySource[];
   readonly boundary?: unknown;
@@ -146,6 +148,86 @@ export function evaluateSubject(ks: KeySetting, spec: SubjectSpec, member: boole
   };
 }
 
+/** One request `kms-guard explain` asks: the action, and what the request carries beyond the analysis' plain one. */
+export interface ExplainedRequest {
+  readonly action: string;
+  /** `kms:EncryptionContext:*` pairs the request carries (or a CreateGrant constrains its grant to). */
+  readonly encryptionContext?: Readonly<Record<string, string>>;
+  /** Request context keys (`kms:ViaService`, `aws:SourceIp`, ...). */
+  readonly context?: Readonly<Record<string, string>>;
+  /** The id of one of the key's endpoint options (`ks.endpoints`) the request goes through. */
+  readonly endpoint?: string;
+}
+
+/** The scenario and the evaluator's answer for one request of one subject, under one reading. */
+export interface ExplainedEvaluation {
+  readonly reading: Reading;
+  /** The scenario as given to KmsAccessEvaluator (what `kms-guard evaluate` reads); undefined when it could not be built. */
+  readonly scenario?: Record<string, unknown>;
+  readonly result?: EvaluationResult;
+  /** Where each identity policy of the scenario comes from, in the scenario's order (`identity policy #i`). */
+  readonly identitySources?: readonly string[];
+}
+
+/**
+ * Evaluates one request of one subject with the scenario the analysis builds for it (same marked policies, same
+ * readings, same request shape as `evaluateSubject`), for `kms-guard explain`. The strict reading is always asked;
+ * the permissive one too when unknown values are in play (the same test as `evaluateSubject`), so that an answer
+ * that depends on them is shown as such. `notes` collects what the analysis would note (invalid policies left out).
+ */
+export function explainRequest(ks: KeySetting, spec: SubjectSpec, member: boolean, request: ExplainedRequest, notes: string[]): {
+  readonly evaluations: readonly ExplainedEvaluation[];
+  readonly unknowns: readonly string[];
+} {
+  const key = ks.key;
+  const classify = { service: spec.isService, anyTags: spec.anyTags, symmetric: key.keySpec === 'SYMMETRIC_DEFAULT' };
+  const marks = markedFor(ks, classify);
+  const markIdentity = (p: PolicySource, i: number): PolicySource & { unknown: readonly string[] } => {
+    const m = markUnknownConditions(p.document, `identity policy #${i} (${p.source})`, classify);
+    return { source: p.source, document: m.document, unknown: m.unknown };
+  };
+  const identity = spec.isService ? [] : spec.identity.map(markIdentity);
+  const possible = spec.isService ? [] : spec.possible.map((p, i) => markIdentity(p, identity.length + i));
+  const boundaryStrict = spec.boundaryStrict === undefined ? undefined : markUnknownConditions(spec.boundaryStrict, 'permissions boundary', classify);
+  const boundaryPermissive = spec.boundaryPermissive === undefined ? undefined : markUnknownConditions(spec.boundaryPermissive, 'permissions boundary', classify);
+  const endpoint = request.endpoint === undefined ? undefined : ks.endpoints.find((e) => e.id === request.endpoint);
+  const unknowns = [...new Set([
+    ...spec.unknowns,
+    ...ks.unknowns,
+    ...marks.key.unknown,
+    ...identity.flatMap((p) => p.unknown),
+    ...boundaryStrict?.unknown ?? [],
+    ...(endpoint ? (endpoint.inApp ? marks.endpoints.get(endpoint.id)?.unknown ?? [] : [`the policy of ${endpoint.label}`]) : []),
+  ])];
+  const permissiveNeeded = possible.length > 0
+    || spec.boundaryStrict !== spec.boundaryPermissive
+    || containsUnresolved(marks.key.document)
+    || identity.some((p) => containsUnresolved(p.document))
+    || containsUnresolved(boundaryStrict?.document)
+    || (endpoint !== undefined && (!endpoint.inApp || containsUnresolved(marks.endpoints.get(endpoint.id)?.document)));
+  const readings: Reading[] = permissiveNeeded ? ['strict', 'permissive'] : ['strict'];
+  const variant: Variant = {
+    requires: [],
+    picks: [],
+    ...(request.encryptionContext ? { encryptionContext: request.encryptionContext } : {}),
+    ...(request.context ? { context: request.context } : {}),
+    ...(endpoint ? { endpoint: endpoint.id } : {}),
+  };
+  const evaluations = readings.map((reading): ExplainedEvaluation => {
+    const c = compile(ks, spec, reading, variant, member, reading === 'strict' ? identity : [...identity, ...possible],
+      (reading === 'strict' ? boundaryStrict : boundaryPermissive)?.document, marks, notes);
+    if (!c) return { reading };
+    const requestJson = requestFor(ks, c, spec, request.action, variant);
+    return {
+      reading,
+      scenario: { ...c.source, request: requestJson },
+      result: evaluate(ks, c, spec, request.action, variant),
+      identitySources: c.identity.map((p) => p.source),
+    };
+  });
+  return { evaluations, unknowns };
+}
+
 function best(answers: readonly AccessAnswer[]): AccessAnswer {
   let i = ANSWER_ORDER.length - 1;
   for (const a of answers) i = Math.min(i, ANSWER_ORDER.indexOf(a));
@@ -223,7 +305,7 @@ function compile(
     notes.push(`${endpoint ? `requests through ${endpoint.label}` : 'it'} cannot be evaluated: ${c.errors[0].message}`);
     return undefined;
   }
-  return { scenario: c, keyPolicy, identity, boundary, endpointPolicy, infos: new Map() };
+  return { scenario: c, source: scenario(), keyPolicy, identity, boundary, endpointPolicy, infos: new Map() };
 }
 
 function decideAction(
