@@ -17,6 +17,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { PLACEHOLDER_ACCOUNT, PLACEHOLDER_REGION, StackTemplate, partitionOfRegion } from './stack-template';
+import { templateShapeProblem } from './template-shape';
 import { clip } from '../policy/issues';
 
 /** A stack read from files, with the file its template came from. */
@@ -147,6 +148,8 @@ export function readTemplateFiles(files: readonly string[]): StackFromFile[] {
       const got = !isRecord(doc) ? kindOf(doc) : `an object whose "Resources" is ${kindOf(doc.Resources)}`;
       throw new Error(`${file} holds ${got}: expected a CloudFormation template in JSON (an object with a "Resources" object) or a cloud assembly directory (cdk.out)`);
     }
+    const shape = templateShapeProblem(doc, file);
+    if (shape !== undefined) throw new Error(shape);
     const stackName = path.basename(file).replace(/(\.template)?\.json$/i, '');
     if (stackName === '') throw new Error(`${file}: no stack name is left once ".json" is taken off the file name: rename the file`);
     const other = byName.get(stackName);
@@ -206,11 +209,17 @@ function readStack(id: string, artifact: Record<string, any>, props: Record<stri
   const rawRegion = env?.[2] ?? 'unknown-region';
   const accountIsPlaceholder = !/^\d{12}$/.test(rawAccount);
   const regionIsPlaceholder = rawRegion === 'unknown-region';
+  // The Region goes into every ARN of the stack: a value that is no Region code (`us-east-1/../../etc`) is refused.
+  if (!regionIsPlaceholder && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(rawRegion)) {
+    throw new Error(`artifact ${JSON.stringify(clip(id, 120))}: its environment ${JSON.stringify(clip(String(artifact.environment), 120))} names the Region ${JSON.stringify(clip(rawRegion, 60))}: expected aws://ACCOUNT/REGION with a Region code such as us-east-1 (or unknown-region)`);
+  }
   const region = regionIsPlaceholder ? PLACEHOLDER_REGION : rawRegion;
   const constructPaths = constructPathsOf(artifact, file);
   const templateFile = file(props.templateFile, 'properties.templateFile');
   const template = readJson(templateFile);
   if (!isRecord(template)) throw new Error(`${templateFile} holds ${kindOf(template)}: expected a CloudFormation template, a JSON object`);
+  const shape = templateShapeProblem(template, templateFile);
+  if (shape !== undefined) throw new Error(shape);
   const account = accountIsPlaceholder ? PLACEHOLDER_ACCOUNT : rawAccount;
   const partition = partitionOfRegion(region);
   const deployerArn = typeof props.cloudFormationExecutionRoleArn === 'string'

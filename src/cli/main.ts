@@ -51,7 +51,7 @@ const USAGE = [
   'usage: kms-guard evaluate FILE...      each FILE holds one scenario object or an array of them; prints one JSON result per line',
   `       ${REPORT_USAGE}`,
   '                                        prints who can use each KMS key of a synthesized CDK app (default cdk.out), over every KMS key action,',
-  '                                        under which conditions, with the deploy-readiness findings; exits 1 on findings at or above --fail-on',
+  '                                        under which conditions, with the rule findings (docs/rules.md); exits 1 on findings at or above --fail-on',
   '       kms-guard summarize CDK_OUT_DIR  the same as report CDK_OUT_DIR --format table',
   '       kms-guard readiness CDK_OUT_DIR  prints what would make deploying a synthesized CDK app fail on its KMS keys; exits 1 on any error',
   `       ${EXPLAIN_USAGE}`,

@@ -1,5 +1,5 @@
 /**
- * `kms-guard report [CLOUD_ASSEMBLY_DIR | TEMPLATE...] [--format table|markdown|json|sarif] [--output FILE]
+ * `kms-guard report [CLOUD_ASSEMBLY_DIR | TEMPLATE...] [--format table|markdown|json|sarif|html|mermaid|dot] [--output FILE]
  * [--fail-on error|warning]`: the effective access of every KMS key of a synthesized app, with the rule findings
  * (src/rules, the deploy-readiness checks included) beside it.
  *
@@ -17,7 +17,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { JsonRenderer } from './json';
+import { DotRenderer } from './dot';
+import { HtmlRenderer } from './html';
 import { MarkdownRenderer } from './markdown';
+import { MermaidRenderer } from './mermaid';
 import { progressFor } from './progress';
 import { FailOn, ReportRenderer, failingFindings, reportHeader } from './report-model';
 import { SarifRenderer } from './sarif';
@@ -27,7 +30,7 @@ import { AppModel, buildAppModel } from '../app-model/app-model';
 import { AppFiles, readAppFiles } from '../app-model/cloud-assembly';
 import { runRules } from '../rules';
 
-export const REPORT_USAGE = 'kms-guard report [CDK_OUT_DIR | TEMPLATE.json...] [--format table|markdown|json|sarif] [--output FILE] [--fail-on error|warning]';
+export const REPORT_USAGE = 'kms-guard report [CDK_OUT_DIR | TEMPLATE.json...] [--format table|markdown|json|sarif|html|mermaid|dot] [--output FILE] [--fail-on error|warning]';
 
 export interface ReportIo {
   readonly out: (line: string) => void;
@@ -43,12 +46,12 @@ export interface ReportIo {
 export interface ReportArgs {
   /** One cloud assembly directory (`cdk.out` when none is given), or CloudFormation template files, as given. */
   readonly inputs: readonly string[];
-  readonly format: 'table' | 'markdown' | 'json' | 'sarif';
+  readonly format: typeof FORMATS[number];
   readonly output?: string;
   readonly failOn?: FailOn;
 }
 
-const FORMATS = ['table', 'markdown', 'json', 'sarif'] as const;
+const FORMATS = ['table', 'markdown', 'json', 'sarif', 'html', 'mermaid', 'dot'] as const;
 
 /** Parses the arguments after `report`; a string is the usage error. */
 export function parseReportArgs(args: readonly string[]): ReportArgs | string {
@@ -152,6 +155,9 @@ function rendererFor(format: ReportArgs['format'], files: AppFiles): ReportRende
       stacks: files.stacks,
       fromCloudAssembly: files.kind === 'cloud-assembly',
     });
+    case 'html': return new HtmlRenderer();
+    case 'mermaid': return new MermaidRenderer();
+    case 'dot': return new DotRenderer();
     default: return new TableRenderer();
   }
 }

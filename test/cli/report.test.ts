@@ -126,7 +126,7 @@ describe('kms-guard report', () => {
   });
 
   test.each([
-    [['report', good, '--format', 'html5'], /--format needs one of table, markdown, json, sarif, got "html5"/],
+    [['report', good, '--format', 'html5'], /--format needs one of table, markdown, json, sarif, html, mermaid, dot, got "html5"/],
     [['report', good, '--fail-on', 'info'], /--fail-on needs error or warning/],
     [['report', good, '--verbose'], /unknown option --verbose/],
     [['report', good, good], /one cloud assembly directory, or CloudFormation template files \(\.json\) only: got ".*" among 2 names/],
@@ -153,7 +153,7 @@ describe('kms-guard report', () => {
 
   test('--help lists report and the summarize alias', () => {
     const help = run(['--help']).out.join('\n');
-    expect(help).toContain('kms-guard report [CDK_OUT_DIR | TEMPLATE.json...] [--format table|markdown|json|sarif] [--output FILE] [--fail-on error|warning]');
+    expect(help).toContain('kms-guard report [CDK_OUT_DIR | TEMPLATE.json...] [--format table|markdown|json|sarif|html|mermaid|dot] [--output FILE] [--fail-on error|warning]');
     expect(help).toContain('kms-guard summarize CDK_OUT_DIR  the same as report CDK_OUT_DIR --format table');
   });
 });
