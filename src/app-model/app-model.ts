@@ -6,6 +6,7 @@
 import { ResolveContext, resolveContexts, resolveValue } from './intrinsics';
 import { PLACEHOLDER_ACCOUNT, PLACEHOLDER_REGION, StackTemplate } from './stack-template';
 import { containsUnresolved, isUnresolvedText } from './unresolved';
+import { INTENT_METADATA_KEY } from '../intent/declared-intent';
 import { parseAliasArn, parseKeyArn } from '../policy/arn';
 import { parseAwsPrincipal } from '../policy/principal';
 import { ServiceIntegration, integrationFor, keyReferencesOf } from '../policy/service-integrations';
@@ -38,12 +39,21 @@ export interface KmsKeyModel extends ResourceLocation {
   readonly multiRegionKeyType?: 'PRIMARY' | 'REPLICA';
   readonly enabled: boolean | undefined;
   readonly enableKeyRotation: boolean | undefined;
+  /** `BypassPolicyLockoutSafetyCheck` of the template (absent: false; undefined when it cannot be resolved). */
+  readonly bypassPolicyLockoutSafetyCheck: boolean | undefined;
   /** Names (`alias/x`) of the AWS::KMS::Alias resources, in any stack, whose TargetKeyId is this key. */
   readonly aliases: string[];
   readonly tags: Record<string, string>;
   /** The AWS principals the key policy's `Principal` elements name, each with where it comes from. */
   readonly policyPrincipals: KeyPolicyPrincipal[];
   readonly unresolved: string[];
+  /**
+   * The declared intent a cdk-kms-guard construct recorded in the key's Metadata (`cdk-kms-guard:intent`), resolved;
+   * read by src/intent/key-intent.ts. Absent for keys no construct of this library made.
+   */
+  readonly intent?: unknown;
+  /** Values of the intent that could not be resolved offline. */
+  readonly intentUnresolved?: readonly string[];
 }
 
 /**
@@ -388,6 +398,8 @@ function buildKeys(c: Collected, principals: readonly PrincipalModel[]): KmsKeyM
     let policy = props.KeyPolicy === undefined ? undefined : reader.resolve(props.KeyPolicy, notes);
     if (typeof policy === 'string' && !isUnresolvedText(policy)) policy = parseJsonOr(policy);
     const multiRegion = replica ? true : bool(reader.resolve(props.MultiRegion, notes), false, 'MultiRegion', notes);
+    const intent = isRecord(resource.Metadata) ? resource.Metadata[INTENT_METADATA_KEY] : undefined;
+    const intentNotes: string[] = [];
     const key: KmsKeyModel = {
       ...location,
       type: resource.Type,
@@ -401,10 +413,12 @@ function buildKeys(c: Collected, principals: readonly PrincipalModel[]): KmsKeyM
       ...(multiRegion ? { multiRegionKeyType: replica ? 'REPLICA' as const : 'PRIMARY' as const } : {}),
       enabled: bool(reader.resolve(props.Enabled, notes), true, 'Enabled', notes),
       enableKeyRotation: bool(reader.resolve(props.EnableKeyRotation, notes), false, 'EnableKeyRotation', notes),
+      bypassPolicyLockoutSafetyCheck: bool(reader.resolve(props.BypassPolicyLockoutSafetyCheck, notes), false, 'BypassPolicyLockoutSafetyCheck', notes),
       aliases: [],
       tags: tagsOf(reader.resolve(props.Tags, notes)),
       policyPrincipals: policy === undefined ? [] : policyPrincipalsOf(policy, principals),
       unresolved: notes,
+      ...(intent !== undefined ? { intent: reader.resolve(intent, intentNotes), intentUnresolved: intentNotes } : {}),
     };
     if (!replica) primaries.set(arn, { keySpec: key.keySpec, keyUsage: key.keyUsage });
     return { key, primaryArn: replica ? reader.string(props.PrimaryKeyArn, notes) : undefined };

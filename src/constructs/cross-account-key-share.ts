@@ -6,14 +6,18 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { GuardedKmsKey } from './guarded-kms-key';
 import { KeyCapability } from './key-capability';
+import { intentRecorderOf } from './private/intent-recorder';
 import { LiteralEnvironment, describeNotLiteral, makeLiteral } from './private/literal-policy';
 import { partitionOfRegion } from '../app-model/stack-template';
 import { CapabilityName, capabilityActions } from '../builders/capabilities';
 import { KeyReference, identityStatements } from '../builders/identity-statements';
 import { PrincipalTarget, usageStatements, viaServiceCondition } from '../builders/key-policy-statements';
-import { ConditionJson, PolicyJson, StatementJson, mergeConditions } from '../builders/policy-json';
+import { ConditionJson, PolicyJson, StatementJson } from '../builders/policy-json';
+import { mergeConditionsAt } from '../intent/checks/condition-conflicts';
+import { notShareableActions, notShareableShareMessage } from '../intent/checks/cross-account-actions';
+import { Comparison, mergeEncryptionContext } from '../intent/checks/encryption-context';
 import { isAccountId, parseArn, parseKeyArn } from '../policy/arn';
-import { CROSS_ACCOUNT_ACTIONS, canonicalAction } from '../policy/catalogue';
+import { canonicalAction } from '../policy/catalogue';
 import { addSelfValidation } from '../validation/self-validation';
 
 export interface CrossAccountKeyShareProps {
@@ -188,7 +192,12 @@ export class CrossAccountKeyShare extends Construct {
     this.consumerPolicyDocument = iam.PolicyDocument.fromJson(consumerDoc);
 
     const key = props.key;
-    const keyPolicyApplied = key !== undefined && keyStatements.every((s) => key.addToResourcePolicy(iam.PolicyStatement.fromJson(s)).statementAdded);
+    // A guarded key records what its addToResourcePolicy writes as declared intent (KmsGuard-IntentDrift): the share's
+    // statements go in that way, recorded as a share, for the roles they are narrowed to by aws:PrincipalArn.
+    const addAll = (): boolean => key !== undefined
+      && keyStatements.every((s) => key.addToResourcePolicy(iam.PolicyStatement.fromJson(s)).statementAdded);
+    const recorder = intentRecorderOf(key);
+    const keyPolicyApplied = recorder ? recorder.withPurpose('share', addAll) : addAll();
     if (!keyPolicyApplied) {
       Annotations.of(this).addWarning(`the key's policy cannot be changed from this app: apply the statements in ${this.artifactName('owner-key-policy')} `
         + 'to the key policy in the owner account, or the consumers will be denied');
@@ -283,11 +292,8 @@ export class CrossAccountKeyShare extends Construct {
       if (!action) throw new Error(`${this.node.path}: additionalActions has ${JSON.stringify(raw)}, which is not a KMS action (no wildcards)`);
       if (!actions.includes(action)) actions.push(action);
     });
-    const notShareable = actions.filter((a) => !CROSS_ACCOUNT_ACTIONS.includes(a));
-    if (notShareable.length > 0) {
-      throw new Error(`${this.node.path}: ${notShareable.join(', ')} cannot be used from another account: KMS ignores such permissions `
-        + `(key-policy-modifying-external-accounts.md). Shareable actions: ${CROSS_ACCOUNT_ACTIONS.join(', ')}`);
-    }
+    const notShareable = notShareableActions(actions);
+    if (notShareable.length > 0) throw new Error(notShareableShareMessage(this.node.path, notShareable));
     return actions;
   }
 
@@ -311,19 +317,20 @@ export class CrossAccountKeyShare extends Construct {
    * both values, and letting one override the other would hide that the key's requirement is not met.
    */
   private encryptionContext(props: CrossAccountKeyShareProps, guarded: GuardedKmsKey | undefined): Record<string, string> | undefined {
-    const required = guarded?.requiredEncryptionContext ?? {};
-    const merged: Record<string, string> = { ...required };
-    for (const [k, v] of Object.entries(props.encryptionContext ?? {})) {
-      if (k in required && Token.compareStrings(required[k], v) !== TokenComparison.SAME) {
-        const comparable = !Token.isUnresolved(required[k]) && !Token.isUnresolved(v);
-        throw new Error(`${this.node.path}: encryptionContext ${JSON.stringify(k)} is ${this.show(v)} here, but key ${guarded!.node.path} requires `
-          + `${this.show(required[k])} (its requiredEncryptionContext)`
-          + (comparable ? ': no request can carry both values, so the consumers could never use the key. ' : ', and they cannot be compared at synth time. ')
-          + `Leave ${JSON.stringify(k)} out of encryptionContext (the key's value applies to the share anyway), or set it to ${this.show(required[k])}.`);
-      }
-      merged[k] = v;
+    // Values may be tokens: only the same token, or equal literals, agree; anything else cannot be met or shown to be.
+    const compare = (a: string, b: string): Comparison => {
+      const c = Token.compareStrings(a, b);
+      return c === TokenComparison.SAME ? 'same' : c === TokenComparison.DIFFERENT ? 'different' : 'unknown';
+    };
+    const { merged, conflict } = mergeEncryptionContext(guarded?.requiredEncryptionContext, props.encryptionContext, compare);
+    if (conflict) {
+      const { key: k, required, given, comparable } = conflict;
+      throw new Error(`${this.node.path}: encryptionContext ${JSON.stringify(k)} is ${this.show(given)} here, but key ${guarded!.node.path} requires `
+        + `${this.show(required)} (its requiredEncryptionContext)`
+        + (comparable ? ': no request can carry both values, so the consumers could never use the key. ' : ', and they cannot be compared at synth time. ')
+        + `Leave ${JSON.stringify(k)} out of encryptionContext (the key's value applies to the share anyway), or set it to ${this.show(required)}.`);
     }
-    return Object.keys(merged).length > 0 ? merged : undefined;
+    return merged;
   }
 
   /** The literal ARNs of the consumer roles, for `aws:PrincipalArn` in the key policy. */
@@ -459,9 +466,7 @@ export class CrossAccountKeyShare extends Construct {
   }
 
   private merge(...blocks: Array<ConditionJson | undefined>): ConditionJson | undefined {
-    const { merged, conflict } = mergeConditions(...blocks);
-    if (conflict) throw new Error(`${this.node.path}: contradictory conditions: ${this.readable(conflict)}`);
-    return merged;
+    return mergeConditionsAt(this.node.path, 'contradictory conditions', blocks, (t) => this.readable(t));
   }
 
   /** Runs a builder, naming this construct in its errors. */

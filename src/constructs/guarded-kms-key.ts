@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { KeyCapability } from './key-capability';
 import { resourcesEncryptedWith } from './private/encrypted-resources';
+import { IntentRecorder, registerIntentRecorder } from './private/intent-recorder';
 import {
   accountRelation, deployerArnOf, partitionOfStack, policyHolderOf, principalArnForCondition, reachOf, referencedResources,
 } from './private/principal-reach';
@@ -17,10 +18,17 @@ import {
   usageStatements,
   viaServiceCondition,
 } from '../builders/key-policy-statements';
-import { ConditionJson, StatementJson, mergeConditions } from '../builders/policy-json';
+import { ConditionJson, StatementJson } from '../builders/policy-json';
 import { GRANT_IS_FOR_AWS_RESOURCE, KeyEnvironment, hasConfusedDeputyGuard, serviceGuard, serviceIntegrationStatements } from '../builders/service-statements';
+import { mergeConditionsAt } from '../intent/checks/condition-conflicts';
+import { notShareableActions, notShareableGrantMessage } from '../intent/checks/cross-account-actions';
+import { mergeEncryptionContext } from '../intent/checks/encryption-context';
+import { aliasNameProblem } from '../intent/checks/prop-values';
+import { beyondAdministration, separationOfDutiesMessage } from '../intent/checks/separation-of-duties';
+import { serviceContextProblem } from '../intent/checks/service-context';
+import { INTENT_METADATA_KEY, IntentPurpose } from '../intent/declared-intent';
 import { isAccountId } from '../policy/arn';
-import { ALL_KMS_ACTIONS, CROSS_ACCOUNT_ACTIONS, PermissionSets, canonicalAction } from '../policy/catalogue';
+import { ALL_KMS_ACTIONS, PermissionSets, actionFacts, canonicalAction } from '../policy/catalogue';
 import { KEY_POLICY_MAX_BYTES } from '../policy/limits';
 import { estimatePolicySize } from '../policy/policy-size';
 import { ServiceIntegration, SERVICE_INTEGRATIONS } from '../policy/service-integrations';
@@ -262,6 +270,8 @@ export class GuardedKmsKey extends kms.Key {
   public readonly deployerArn: string;
 
   private readonly composer = new KeyPolicyComposer();
+  /** What this key was asked to allow and deny, for KmsGuard-IntentDrift (src/constructs/private/intent-recorder.ts). */
+  private readonly intent: IntentRecorder;
   private readonly adminArns: string[] = [];
   private readonly userArns: string[] = [];
   private readonly separationOfDuties: boolean;
@@ -283,7 +293,21 @@ export class GuardedKmsKey extends kms.Key {
     });
     // The key policy is composed at synthesis: grants merge, Sids come from content, and the statements for resources
     // encrypted with the key are known only once the whole app exists.
-    (this.node.defaultChild as kms.CfnKey).keyPolicy = Lazy.uncachedAny({ produce: (context) => this.renderPolicy(context) });
+    const cfnKey = this.node.defaultChild as kms.CfnKey;
+    cfnKey.keyPolicy = Lazy.uncachedAny({ produce: (context) => this.renderPolicy(context) });
+    // The declared intent goes with the key's resource, rendered at synthesis like the policy (grants come later).
+    this.intent = new IntentRecorder(this.stack, new.target.name);
+    registerIntentRecorder(this, this.intent);
+    cfnKey.addMetadata(INTENT_METADATA_KEY, Lazy.uncachedAny({
+      produce: () => {
+        this.addServiceIntegrations();
+        return this.intent.render();
+      },
+    }));
+    if (props.alias !== undefined && !Token.isUnresolved(props.alias)) {
+      const problem = aliasNameProblem(props.alias);
+      if (problem !== undefined) throw new Error(`${this.node.path}: alias ${JSON.stringify(props.alias)} ${problem}`);
+    }
     this.aliasName = normaliseAlias(props.alias ?? Names.uniqueResourceName(this, { maxLength: 200, separator: '-' }));
     this.addAlias(this.aliasName);
     this.requiredEncryptionContext = { ...(props.requiredEncryptionContext ?? {}) };
@@ -297,21 +321,20 @@ export class GuardedKmsKey extends kms.Key {
 
     const destroyedWithStack = props.removalPolicy === RemovalPolicy.DESTROY;
     this.deployerArn = deployerArnOf(this, props.deployer);
-    this.composer.add({
-      Effect: 'Allow',
-      Principal: { AWS: this.deployerArn },
-      Action: [...PermissionSets.deployKey, ...(destroyedWithStack ? PermissionSets.deleteKey : [])],
-      Resource: '*',
-    }, { sid: 'KeyDeployment', fixedSid: true });
+    const deployActions = [...PermissionSets.deployKey, ...(destroyedWithStack ? PermissionSets.deleteKey : [])];
+    this.composer.add({ Effect: 'Allow', Principal: { AWS: this.deployerArn }, Action: deployActions, Resource: '*' }, { sid: 'KeyDeployment', fixedSid: true });
+    this.intent.grant('deploy', { arns: [this.deployerArn] }, deployActions);
 
     const breakGlass = (props.breakGlassPrincipals ?? []).flatMap((p) => awsPrincipalArns(p, this.node.path, 'breakGlassPrincipals'));
     if (props.deletionProtection ?? true) {
       // CloudFormation schedules the deletion of a key whose removal policy destroys it: its deployer is then exempt.
       const exempt = destroyedWithStack ? [...breakGlass, this.deployerArn] : breakGlass;
-      this.addFixed('DenyKeyDeletionExceptBreakGlass', deletionProtectionStatement(exempt.map((a) => principalArnForCondition(this, a, 'breakGlassPrincipals'))));
+      const protection = deletionProtectionStatement(exempt.map((a) => principalArnForCondition(this, a, 'breakGlassPrincipals')));
+      this.addFixed('DenyKeyDeletionExceptBreakGlass', protection);
+      this.intent.deny('deletion-protection', toList(protection.Action), exempt);
       for (const principal of props.breakGlassPrincipals ?? []) {
         const arns = awsPrincipalArns(principal, this.node.path, 'breakGlassPrincipals');
-        const reached = this.allowPrincipals({ AWS: arns }, [...PermissionSets.breakGlass], undefined, undefined, 'BreakGlass', 'breakGlassPrincipals');
+        const reached = this.allowPrincipals({ AWS: arns }, [...PermissionSets.breakGlass], undefined, undefined, 'BreakGlass', 'breakGlassPrincipals', 'break-glass');
         // Reached through the account principal (another stack of the app), it needs the same actions in its IAM policy.
         if (reached.throughAccount) {
           iam.Grant.addToPrincipal({ grantee: principal, actions: [...PermissionSets.breakGlass], resourceArns: [this.keyArn] });
@@ -327,9 +350,16 @@ export class GuardedKmsKey extends kms.Key {
       this.addFixed('DenyPrincipalsOutsideOrganization', organizationBoundaryStatement(props.organizationId));
     }
     if (props.iamDelegation) this.addIamDelegation(props.iamDelegation);
-    for (const user of props.users ?? []) {
-      this.grantCapabilities(user.grantee, user.capabilities, { encryptionContext: user.encryptionContext, viaServices: user.viaServices });
-    }
+    (props.users ?? []).forEach((user, i) => {
+      try {
+        this.grantCapabilities(user.grantee, user.capabilities, { encryptionContext: user.encryptionContext, viaServices: user.viaServices });
+      } catch (e) {
+        // The grant's own message names the grantee; say which prop entry it came from.
+        const message = (e as Error).message;
+        const prefix = `${this.node.path}: `;
+        throw new Error(`${prefix}users[${i}]: ${message.startsWith(prefix) ? message.slice(prefix.length) : message}`);
+      }
+    });
     this.node.addValidation({ validate: () => this.validateDeployability() });
     // kms-guard's rules over the final templates, reporting this key's findings (src/validation/self-validation.ts).
     if (props.validation ?? true) addSelfValidation(this, () => ({ keys: [this] }));
@@ -439,7 +469,7 @@ export class GuardedKmsKey extends kms.Key {
       this.adminArns.push(arn);
     }
     const admin = administratorStatement(arns);
-    const reached = this.allowPrincipals(admin.Principal as PrincipalJson, toList(admin.Action), undefined, undefined, 'KeyAdministration', 'administrators');
+    const reached = this.allowPrincipals(admin.Principal as PrincipalJson, toList(admin.Action), undefined, undefined, 'KeyAdministration', 'administrators', 'administer');
     // Administrators named in the key policy need nothing else; one reached through the account principal also needs
     // the same actions in its IAM policy.
     if (!reached.throughAccount) return iam.Grant.drop(grantee, 'administrators are named in the key policy; no IAM policy is needed');
@@ -450,6 +480,8 @@ export class GuardedKmsKey extends kms.Key {
    * Adds a statement to the key policy. Allow statements get the same treatment as grants: principals are reached
    * without dependency cycles or references to principals that may not exist yet, the required encryption context
    * applies, and AWS service principals are kept to this account's resources. Deny statements are added as given.
+   * Either way the statement is declared intent (KmsGuard-IntentDrift), as the key writes it: this is the key's own
+   * public API, which aws-cdk-lib constructs given the key call too (S3 notifications to an encrypted queue, EventBridge).
    */
   public addToResourcePolicy(statement: iam.PolicyStatement, _allowNoOp?: boolean): iam.AddToResourcePolicyResult {
     const json = statement.toStatementJson() as StatementJson & { NotPrincipal?: unknown; NotAction?: unknown; NotResource?: unknown };
@@ -458,13 +490,18 @@ export class GuardedKmsKey extends kms.Key {
       throw new Error(`${this.node.path}: ${where} uses NotPrincipal, NotAction or NotResource, or has no Principal: a GuardedKmsKey accepts `
         + 'statements with Principal, Action and Resource "*" only. Name the principals and actions explicitly.');
     }
+    const principal: PrincipalJson = json.Principal === '*' ? { AWS: '*' } : json.Principal;
     if (json.Effect === 'Deny') {
       this.composer.add(json, json.Sid ? { sid: json.Sid, fixedSid: true } : { sid: 'Deny' });
+      const everyone = toList(principal.AWS).includes('*');
+      this.intent.deny('resource-policy', toList(json.Action), [], {
+        ...(everyone ? {} : { principalArns: toList(principal.AWS), services: toList(principal.Service) }),
+        conditional: Object.keys(json.Condition ?? {}).length > 0,
+      });
     } else {
-      const principal: PrincipalJson = json.Principal === '*' ? { AWS: '*' } : json.Principal;
       // The key's required context applies to every Allow, unless the statement already requires it (a share does).
       const context = requiresContext(json.Condition, this.requiredEncryptionContext) ? undefined : this.mergedContext(undefined);
-      this.allowPrincipals(principal, toList(json.Action), json.Condition, context, json.Sid ?? 'Allow', where);
+      this.allowPrincipals(principal, toList(json.Action), json.Condition, context, json.Sid ?? 'Allow', where, this.intent.resourcePolicyPurpose);
     }
     return { statementAdded: true, policyDependable: this };
   }
@@ -482,26 +519,22 @@ export class GuardedKmsKey extends kms.Key {
     const services = toList(fragment.principalJson.Service);
     if (services.length > 0) {
       // AWS service principals have no IAM policies: the key policy alone allows them (key-policy-services.md).
-      this.allowPrincipals({ Service: services }, actions, conditions, encryptionContext, 'Use', 'grantee');
+      this.allowPrincipals({ Service: services }, actions, conditions, encryptionContext, 'Use', 'grantee', 'use');
       return iam.Grant.drop(grantee, 'service principals are named in the key policy');
     }
     const arns = awsPrincipalArns(grantee, this.node.path, 'grantee');
     for (const arn of arns) {
-      if (this.separationOfDuties && this.adminArns.includes(arn) && actions.some((a) => !PermissionSets.administer.includes(a as never))) {
+      if (this.separationOfDuties && this.adminArns.includes(arn) && beyondAdministration(actions).length > 0) {
         throw separationError(this.node.path, this.describe(arn));
       }
       if (!this.userArns.includes(arn)) this.userArns.push(arn);
     }
     const relation = accountRelation(principal, arns, this.stack);
-    const notShareable = relation === 'same' ? [] : actions.filter((a) => !CROSS_ACCOUNT_ACTIONS.includes(a));
-    if (notShareable.length > 0) {
-      throw new Error(relation === 'other'
-        ? `${this.node.path}: ${notShareable.join(', ')} cannot be used from another account (KMS ignores such permissions), but `
-          + `${this.describeGrantee(grantee)} is in another account. Grant only cryptographic operations, DescribeKey, GetPublicKey or grant operations across accounts.`
-        : `${this.node.path}: cannot tell whether ${this.describeGrantee(grantee)} is in the key's account: the key's stack has no explicit `
-          + `account, and ${notShareable.join(', ')} work only within it. Give the key's stack an explicit env (account and region).`);
+    const notShareable = relation === 'same' ? [] : notShareableActions(actions);
+    if (relation !== 'same' && notShareable.length > 0) {
+      throw new Error(notShareableGrantMessage(this.node.path, relation, this.describeGrantee(grantee), notShareable));
     }
-    const reach = this.allowPrincipals({ AWS: arns }, actions, conditions, encryptionContext, 'Use', 'grantee');
+    const reach = this.allowPrincipals({ AWS: arns }, actions, conditions, encryptionContext, 'Use', 'grantee', 'use');
 
     // The IAM side mirrors the key-policy side: same actions, same conditions, scoped to this key.
     const keyRef: KeyReference = reach.otherEnvironment || relation === 'other' ? this.crossEnvironmentReference() : { kind: 'arn', keyArn: this.keyArn };
@@ -520,7 +553,9 @@ export class GuardedKmsKey extends kms.Key {
 
   /**
    * Adds Allow statements for principals, reaching each one in a way KMS accepts when it reads the policy and that
-   * creates no dependency cycle. Returns how they were reached.
+   * creates no dependency cycle, and records them as declared intent under `purpose`, with the conditions actually
+   * written (a service's guard included; how a principal is reached is left out by the recorder). Returns how they
+   * were reached.
    */
   private allowPrincipals(
     principal: PrincipalJson,
@@ -529,6 +564,7 @@ export class GuardedKmsKey extends kms.Key {
     encryptionContext: Record<string, string> | undefined,
     sid: string,
     field: string,
+    purpose: IntentPurpose,
   ): { throughAccount: boolean; otherEnvironment: boolean } {
     const result = { throughAccount: false, otherEnvironment: false };
     const fixedSid = !['Use', 'Allow'].includes(sid);
@@ -549,6 +585,9 @@ export class GuardedKmsKey extends kms.Key {
         for (const s of usageStatements({ sid, target: { kind: 'named', principal: { Service: service } }, actions, conditions: guarded, encryptionContext })) {
           this.composer.add(s, { sid: s.Sid!, fixedSid });
         }
+        // Declared as written, with the guard the key added and without a condition it left out: the intent holds what
+        // the key policy enforces, or the drift check would report the key's own transformation as drift.
+        this.intent.grant(purpose, { services: [service] }, actions, guarded, encryptionContext);
       }
     }
     const named: string[] = [];
@@ -572,6 +611,7 @@ export class GuardedKmsKey extends kms.Key {
       }
     }
     if (named.length > 0) add({ kind: 'named', principal: { AWS: named } });
+    this.intent.grant(purpose, { arns: toList(principal.AWS) }, actions, conditions, encryptionContext);
     this.remarkAccountDelegations(named, actions, conditions);
     for (const [account, { partition, values }] of byArn) {
       add({ kind: 'delegated', account, partition, narrowing: {} }, { operator: 'ArnEquals', key: 'aws:PrincipalArn', values });
@@ -640,6 +680,9 @@ export class GuardedKmsKey extends kms.Key {
       conditions: narrowing,
       encryptionContext: this.mergedContext(undefined),
     })) this.addFixed(s.Sid!, s);
+    // Narrowed to principalArns, the delegation is meant for those principals only; otherwise for the whole account.
+    const delegatedTo = delegation.principalArns?.length ? [...delegation.principalArns] : [`arn:${this.stack.partition}:iam::${this.stack.account}:root`];
+    this.intent.grant('iam-delegation', { arns: delegatedTo }, capabilityActions(delegation.capabilities as string[] as CapabilityName[]), undefined, this.mergedContext(undefined));
   }
 
   /** The statements for the app's resources encrypted with this key (src/builders/service-statements.ts). */
@@ -649,6 +692,8 @@ export class GuardedKmsKey extends kms.Key {
     const integrations = [...new Set(resourcesEncryptedWith(this).map((u) => u.integration))];
     for (const { sid, statement } of serviceIntegrationStatements(this.deployerArn, integrations, this.environment)) {
       this.composer.add(statement, { sid });
+      const principal = statement.Principal as PrincipalJson;
+      this.intent.grant('service-integration', { arns: toList(principal.AWS), services: toList(principal.Service) }, toList(statement.Action), statement.Condition);
     }
   }
 
@@ -693,23 +738,16 @@ export class GuardedKmsKey extends kms.Key {
   }
 
   private contextProblem(integration: ServiceIntegration): string | undefined {
-    const missing = Object.keys(this.requiredEncryptionContext).filter((k) => !integration.encryptionContextKeys.includes(k));
-    if (missing.length === 0) return undefined;
-    return `the key requires encryption context ${missing.map((k) => JSON.stringify(k)).join(', ')} (requiredEncryptionContext), and `
-      + `${integration.service} sends only its own (${integration.encryptionContextKeys.map((k) => JSON.stringify(k)).join(', ') || 'none'}), `
-      + 'so every request it makes with the key is denied. Remove requiredEncryptionContext and require a context on the grants of direct '
-      + 'callers instead (grantCapabilities(grantee, caps, { encryptionContext })), or use another key for this service.';
+    return serviceContextProblem(Object.keys(this.requiredEncryptionContext), integration);
   }
 
   private mergedContext(extra: { [key: string]: string } | undefined): { [key: string]: string } | undefined {
-    const merged = { ...this.requiredEncryptionContext };
-    for (const [k, v] of Object.entries(extra ?? {})) {
-      if (k in merged && merged[k] !== v) {
-        throw new Error(`${this.node.path}: encryption context "${k}" is required to be ${JSON.stringify(merged[k])} by the key and ${JSON.stringify(v)} by the grant`);
-      }
-      merged[k] = v;
+    const { merged, conflict } = mergeEncryptionContext(this.requiredEncryptionContext, extra);
+    if (conflict) {
+      throw new Error(`${this.node.path}: encryption context "${conflict.key}" is required to be ${JSON.stringify(conflict.required)} by the key `
+        + `and ${JSON.stringify(conflict.given)} by the grant`);
     }
-    return Object.keys(merged).length > 0 ? merged : undefined;
+    return merged;
   }
 
   private addFixed(sid: string, statement: StatementJson): void {
@@ -751,14 +789,11 @@ function requiresContext(conditions: ConditionJson | undefined, context: Record<
 }
 
 function mergeOrThrow(path: string, ...blocks: Array<ConditionJson | undefined>): ConditionJson | undefined {
-  const { merged, conflict } = mergeConditions(...blocks);
-  if (conflict) throw new Error(`${path}: contradictory conditions for one grant: ${conflict}`);
-  return merged;
+  return mergeConditionsAt(path, 'contradictory conditions for one grant', blocks);
 }
 
 function separationError(path: string, principal: string): Error {
-  return new Error(`${path}: ${principal} is both an administrator and a user of the key, and separationOfDuties is on. `
-    + 'Use separate roles for managing and using the key, or set separationOfDuties: false.');
+  return new Error(separationOfDutiesMessage(path, principal));
 }
 
 /** The AWS principal ARNs of a grantee; services and federated principals are not AWS principals. */
@@ -781,11 +816,15 @@ function awsPrincipalArns(grantee: iam.IGrantable, path: string, field: string):
 function expandActions(actions: string[], path: string): string[] {
   const out = new Set<string>();
   for (const action of actions) {
+    const wildcard = /[*?]/.test(action);
     const matches = ALL_KMS_ACTIONS.filter((a) => wildcardMatch(action, a, true));
-    if (matches.length === 0 || (!/[*?]/.test(action) && !canonicalAction(action))) {
+    if (matches.length === 0 || (!wildcard && !canonicalAction(action))) {
       throw new Error(`${path}: grant() was asked for ${JSON.stringify(action)}, which is not a KMS action`);
     }
-    for (const m of matches) out.add(m);
+    // A pattern stands for what it can do on this key: the actions a key policy authorizes. IAM-only actions
+    // (CreateKey, ListAliases) and the internal SynchronizeMultiRegionKey have no effect in a key policy
+    // (kms-api-permissions-reference.md, "Policy type"; KmsGuard-InvalidAction reports them there).
+    for (const m of matches) if (!wildcard || actionFacts(m)?.policyType === 'key-policy') out.add(m);
   }
   return [...out];
 }

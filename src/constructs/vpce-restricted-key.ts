@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { GuardedKmsKey, GuardedKmsKeyProps } from './guarded-kms-key';
 import { registerKeyWithVpcEndpoint } from './private/kms-endpoint-registry';
 import { endpointOnlyStatement } from '../builders/endpoint-statements';
+import { keyArnProblem, vpcIdProblem } from '../intent/checks/prop-values';
 
 export interface VpceRestrictedKeyProps extends GuardedKmsKeyProps {
   /**
@@ -107,6 +108,15 @@ export class VpceRestrictedKey extends GuardedKmsKey {
         + 'Remove it to allow the key\'s account.');
     }
     for (const c of [...vpcs, ...(props.endpoints ?? [])]) this.checkSameRegion(c);
+    for (const [prop, values, problemOf] of [
+      ['allowedVpcIds', props.allowedVpcIds ?? [], vpcIdProblem],
+      ['additionalKeyArns', props.additionalKeyArns ?? [], keyArnProblem],
+    ] as const) {
+      for (const value of values) {
+        const problem = Token.isUnresolved(value) ? undefined : problemOf(value);
+        if (problem !== undefined) throw new Error(`${this.node.path}: ${prop} entry ${JSON.stringify(value)} ${problem}`);
+      }
+    }
 
     const shared = vpcs.map((vpc) => registerKeyWithVpcEndpoint(vpc, {
       key: this,

@@ -180,7 +180,7 @@ function quickScan(v: unknown, depth: number, scan: QuickScan): void {
     if (depth >= MAX_DEPTH) return;
     if (Array.isArray(v)) {
       scan.bytes += v.length === 0 ? 2 : 1 + v.length;
-      for (let i = 0; i < v.length && !scan.attention; i++) quickScan(v[i], depth + 1, scan);
+      for (let i = 0; i < v.length && !scan.attention && scan.bytes <= KEY_POLICY_MAX_BYTES; i++) quickScan(v[i], depth + 1, scan);
     } else {
       scan.bytes += 1;
       const o = v as Record<string, unknown>;

@@ -6,7 +6,7 @@
  */
 import { Authorization, authorize } from './engine';
 import { checkRequestInput, checkScenarioInput } from './input-checks';
-import { Environment, readEnvironment, readRequest } from './scenario';
+import { CallerModel, Environment, readEnvironment, readRequest } from './scenario';
 import { Issue, IssueCollector } from '../policy/issues';
 import { isObject } from '../policy/policy-document';
 
@@ -97,6 +97,8 @@ export class CompiledScenario {
   public readonly _defaultRequest: unknown;
   /** @internal */
   public readonly _name?: string;
+  /** @internal Compiled by compileForCallers: its caller is a placeholder that withCaller replaces. */
+  public _forCallers = false;
 
   private constructor(env: Environment | undefined, issues: readonly Issue[], defaultRequest: unknown, name: string | undefined) {
     this._env = env;
@@ -114,6 +116,30 @@ export class CompiledScenario {
   }
 
   /**
+   * This scenario with another caller: the key, SCPs, RCPs, VPC endpoint and grants stay as compiled, so one key
+   * policy compiled once serves many callers (compile it with `KmsAccessEvaluator.compileForCallers`). The result
+   * decides every request exactly as `KmsAccessEvaluator.compile` of the whole scenario with that caller does, with the
+   * same errors and warnings (the key's listed before the caller's).
+   * @param caller a caller compiled with `KmsAccessEvaluator.compileCaller`
+   */
+  public withCaller(caller: CompiledCaller): CompiledScenario {
+    if (!this._forCallers) {
+      // A scenario compiled whole holds its own caller's issues among the key's: they cannot be told apart.
+      const issue: Issue = {
+        code: 'invalid-field',
+        severity: 'error',
+        message: 'withCaller needs a scenario compiled with KmsAccessEvaluator.compileForCallers (this one was compiled whole, with its own caller): compile the scenario without its caller with compileForCallers, then give each caller with withCaller',
+      };
+      return CompiledScenario._create(undefined, [issue], this._defaultRequest, this._name);
+    }
+    const issues = caller._issues.length === 0 ? this._issues : [...this._issues, ...caller._issues];
+    // A caller that could not be read has an error, and so has a key part without environment: both then evaluate to
+    // an implicit deny with the error.
+    const env = this._env && caller._caller ? { ...this._env, caller: caller._caller } : undefined;
+    return CompiledScenario._create(env, issues, this._defaultRequest, this._name);
+  }
+
+  /**
    * Decides a request against the compiled scenario.
    * @param request the scenario's `request` object (same format); @default - the request the scenario was compiled with
    */
@@ -128,6 +154,32 @@ export class CompiledScenario {
     } catch (e) {
       return internalError(this._name, e);
     }
+  }
+}
+
+/**
+ * A scenario's caller (its ARN, identity policies, permissions boundary, session policy, tags, organization), compiled
+ * once so that it can be put in front of many compiled keys with `CompiledScenario.withCaller`.
+ */
+export class CompiledCaller {
+  /** @internal */
+  public static _create(caller: CallerModel | undefined, issues: readonly Issue[]): CompiledCaller {
+    return new CompiledCaller(caller, issues);
+  }
+
+  /** @internal */
+  public readonly _caller?: CallerModel;
+  /** @internal */
+  public readonly _issues: readonly Issue[];
+
+  private constructor(caller: CallerModel | undefined, issues: readonly Issue[]) {
+    this._caller = caller;
+    this._issues = issues;
+  }
+
+  /** Problems found while compiling the caller; any error makes every evaluation with it an implicit deny with that error. */
+  public get errors(): EvaluationIssue[] {
+    return this._issues.filter((i) => i.severity === 'error');
   }
 }
 
@@ -164,6 +216,32 @@ export class KmsAccessEvaluator {
     } catch (e) {
       return CompiledScenario._create(undefined, [internalIssue(e)], undefined, undefined);
     }
+  }
+
+  /**
+   * Compiles a scenario's caller alone (the scenario's `caller` object, same format), for `CompiledScenario.withCaller`:
+   * a caller asked about many keys is read once.
+   */
+  public static compileCaller(caller: any): CompiledCaller {
+    const part = KmsAccessEvaluator.compile({ caller });
+    return CompiledCaller._create(part._env?.caller, part._issues);
+  }
+
+  /**
+   * Compiles everything of a scenario but its caller: the key, SCPs, RCPs, VPC endpoint, grants and default request,
+   * once for many callers. Give it a caller with `withCaller` before evaluating: until then it is evaluated for the
+   * key's account root with no IAM policy. A `caller` in the scenario is ignored.
+   */
+  public static compileForCallers(scenario: any): CompiledScenario {
+    if (!isObject(scenario)) return KmsAccessEvaluator.compile(scenario);
+    // The key's account root (a caller with no policy, which raises no issue) holds the caller's place: every part of
+    // a scenario but the caller is read independently of it (scenario.ts readEnvironment), so the key's part compiled
+    // here is the one a whole compile would make.
+    const arn = isObject(scenario.key) && typeof scenario.key.arn === 'string' ? /^arn:([^:]+):kms:[^:]*:(\d{12}):/.exec(scenario.key.arn) : null;
+    const caller = { arn: `arn:${arn?.[1] ?? 'aws'}:iam::${arn?.[2] ?? '000000000000'}:root` };
+    const compiled = KmsAccessEvaluator.compile({ ...scenario, caller });
+    compiled._forCallers = true;
+    return compiled;
   }
 
   private constructor() {}

@@ -6,7 +6,7 @@ import { ActionProfile, catalogueProfile } from './action-profile';
 import { CompiledPolicy } from './compiled-policy';
 import { ContextValue } from './context';
 import { KeyArn, isAccountId, parseAliasArn, parseKeyArn } from '../policy/arn';
-import { actionFacts } from '../policy/catalogue';
+import { ALIAS_AND_KEY_ACTIONS, actionFacts } from '../policy/catalogue';
 import { hasOwn } from '../policy/has-own';
 import { InputBoundCodes, IssueCollector, MAX_STRING_LENGTH, clip, show, tooLongMessage } from '../policy/issues';
 import { isObject, parsePolicyDocument } from '../policy/policy-document';
@@ -186,7 +186,7 @@ export function readRequest(raw: unknown, env: Environment | undefined, issues: 
   if (action === 'kms:RetireGrant' && grantId === undefined) {
     issues.error('missing-field', 'a kms:RetireGrant request needs request.grantId naming one of the scenario\'s grants', { field: 'request.grantId' });
   }
-  if ((action === 'kms:CreateAlias' || action === 'kms:DeleteAlias' || action === 'kms:UpdateAlias') && aliasArn === undefined) {
+  if (ALIAS_AND_KEY_ACTIONS.includes(action) && aliasArn === undefined) {
     issues.error('missing-field', `${action} is authorized on the alias too: add request.aliasArn (arn:aws:kms:REGION:ACCOUNT:alias/NAME)`, { field: 'request.aliasArn' });
   }
   if ((action === 'kms:UpdateAlias' || action === 'kms:ReEncrypt') && rawDestinationKey === undefined) {

@@ -86,6 +86,9 @@ export const REQUEST_ALIAS_ACTIONS: readonly string[] = [
   'kms:DescribeKey', 'kms:GetPublicKey',
 ];
 
+/** Operations authorized on an alias as well as on its key (alias-access.md): their requests name the alias. */
+export const ALIAS_AND_KEY_ACTIONS: readonly string[] = ['kms:CreateAlias', 'kms:DeleteAlias', 'kms:UpdateAlias'];
+
 /** Grant-management operations for which kms:GrantIsForAWSResource exists (conditions-kms.md). */
 export const GRANT_IS_FOR_AWS_RESOURCE_ACTIONS: readonly string[] = ['kms:CreateGrant', 'kms:ListGrants', 'kms:RevokeGrant'];
 

@@ -16,9 +16,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { JsonRenderer } from './json';
 import { DotRenderer } from './dot';
 import { HtmlRenderer } from './html';
+import { JsonRenderer } from './json';
 import { MarkdownRenderer } from './markdown';
 import { MermaidRenderer } from './mermaid';
 import { progressFor } from './progress';

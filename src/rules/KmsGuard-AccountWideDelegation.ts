@@ -4,16 +4,17 @@
  * account use the key once an IAM policy allows it. That is KMS's default policy (`kms:*` to the account, what a plain
  * kms.Key writes) and the kms:ViaService delegations aws-cdk-lib's secretsmanager.Secret and ec2.Volume add. The
  * finding says who in the app can then use the key, decided by the evaluator for the app's principals whose identity
- * policies grant the statement's actions on the key. Pure.
+ * policies grant the statement's actions on the key. A principal for which the evaluator fails (a policy it cannot read)
+ * is never dropped: it gets a "cannot verify" warning of its own, `Principal::<construct path>`, naming the error. Pure.
  */
 import { Finding, findingId } from './finding';
 import { Rule, kmsGuide, ruleDocLink } from './rule';
 import { KEY_POLICY_ACTIONS, usesFirst } from './support/actions';
-import { keyFinding, keyName, principalName } from './support/key-finding';
-import { accountOf, identityCandidates, isAccountPrincipal } from './support/principals';
+import { keyFinding, keyName, principalName, principalPath } from './support/key-finding';
+import { accountOf, identityActionsOn, identityCandidates, isAccountPrincipal } from './support/principals';
 import { adversarialPolicy, identityReading, keepFixedAndPrincipalTags, probeActions, readingsOf, sessionOf, stringsOf } from './support/probe';
 import { ConditionEntry, StatementRef, awsPrincipalsOf, conditionEntriesOf, isAllow, isPositive, kmsActionsOf, listText, statementsOf } from './support/statements';
-import { AppModel, KmsKeyModel } from '../app-model/app-model';
+import { AppModel, KmsKeyModel, PrincipalModel } from '../app-model/app-model';
 
 const ID = 'KmsGuard-AccountWideDelegation';
 
@@ -26,11 +27,15 @@ export const AccountWideDelegation: Rule = {
   summary: 'A key-policy Allow for the whole account (the default kms:* to the account root, an account-wide kms:ViaService delegation) is narrowed to the principals that need the key.',
   explanation: 'An Allow naming the key\'s own account delegates to IAM: any principal of the account that an IAM policy allows, now or later, can use (or administer) the key, and the key policy no longer says who. It is KMS\'s default key policy and what a plain kms.Key writes; aws-cdk-lib\'s Secret and Volume add the same through their service. Narrow it with aws:PrincipalArn, or acknowledge the finding when IAM is meant to decide.',
   docLink: ruleDocLink(ID),
-  findingIds: ['Statement::<Sid or index>'],
+  findingIds: ['Statement::<Sid or index>', 'Principal::<construct path> (a principal of the app whose use of the key through the delegation could not be evaluated: cannot verify)'],
   sources: [kmsGuide('key-policy-default'), kmsGuide('conditions-kms'), kmsGuide('iam-policies-best-practices')],
-  check: (model: AppModel): Finding[] => model.keys.flatMap((key) => statementsOf(key.policy)
-    .filter(({ statement }) => isAllow(statement) && isAccountWide(key, statement))
-    .map((ref) => finding(model, key, ref))),
+  check: (model: AppModel): Finding[] => model.keys.flatMap((key) => {
+    const unverified: Unverified = new Map();
+    const findings = statementsOf(key.policy)
+      .filter(({ statement }) => isAllow(statement) && isAccountWide(key, statement))
+      .map((ref) => finding(model, key, ref, unverified));
+    return [...findings, ...[...unverified].map(([p, failures]) => unverifiedFinding(key, p, failures))];
+  }),
 };
 
 function isAccountWide(key: KmsKeyModel, st: Record<string, any>): boolean {
@@ -50,17 +55,26 @@ function narrowsToPrincipals(entry: ConditionEntry): boolean {
     && stringsOf(entry.values).every((v) => /^arn:[^:]+:(iam|sts)::\d{12}:(role|user|assumed-role)\/(?![*?]*$).+/.test(v));
 }
 
-function finding(model: AppModel, key: KmsKeyModel, ref: StatementRef): Finding {
+/** Principals whose evaluation failed, with the statements and errors: reported as "cannot verify". */
+type Unverified = Map<PrincipalModel, Array<{ statement: string; error: string }>>;
+
+function finding(model: AppModel, key: KmsKeyModel, ref: StatementRef, unverified: Unverified): Finding {
   const st = ref.statement;
   const actions = usesFirst(kmsActionsOf(st).filter((a) => KEY_POLICY_ACTIONS.includes(a)));
   const via = conditionEntriesOf(st).filter((e) => e.key.toLowerCase() === 'kms:viaservice').flatMap((e) => stringsOf(e.values));
-  const users = whoCanUse(model, key, st, actions);
+  const { users, failed } = whoCanUse(model, key, st, actions);
+  for (const { principal, error } of failed) {
+    const list = unverified.get(principal) ?? [];
+    unverified.set(principal, list);
+    list.push({ statement: ref.label, error });
+  }
   const kind = key.defaultPolicy
     ? 'the template sets no key policy, so KMS applies its default one'
     : st.Action === 'kms:*' && st.Condition === undefined ? 'KMS\'s default key-policy statement, which a plain kms.Key writes' : via.length > 0 ? 'an account-wide delegation through a service, as aws-cdk-lib\'s Secret and Volume add' : 'a delegation to the account';
-  const named = users.length === 0
+  const named = (users.length === 0
     ? 'no principal of this app is allowed through it yet'
-    : `in this app: ${users.slice(0, NAMED).join('; ')}${users.length > NAMED ? `; and ${users.length - NAMED} more` : ''}`;
+    : `in this app: ${users.slice(0, NAMED).join('; ')}${users.length > NAMED ? `; and ${users.length - NAMED} more` : ''}`)
+    + (failed.length > 0 ? ` (not verified for ${listText(failed.map((f) => principalName(f.principal)), 3)}: see ${ID}[Principal::...])` : '');
   return keyFinding(ID, key, findingId('Statement', ref.idPart), 'warning',
     `${ref.label} of the key policy of ${keyName(key)} allows account ${key.account} ${listText(actions)}${via.length > 0 ? ` through ${via.join(', ')}` : ''} with no aws:PrincipalArn or aws:PrincipalTag condition (${kind}): any principal of the account whose IAM policies allow it can then use the key, now or later, and the key policy does not say who. Who can: ${named}; and any principal of ${key.account} outside the app given such an IAM policy. `
     + 'Expected: the principals that need the key, named in the key policy or kept to by "ArnEquals": {"aws:PrincipalArn": [...]}. '
@@ -68,19 +82,27 @@ function finding(model: AppModel, key: KmsKeyModel, ref: StatementRef): Finding 
     { statement: ref.label, field: 'Principal' });
 }
 
-/** `role Stack/Worker/ServiceRole (kms:Decrypt, kms:Encrypt)` for each principal of the app this statement lets in. */
-function whoCanUse(model: AppModel, key: KmsKeyModel, st: Record<string, any>, actions: readonly string[]): string[] {
+/**
+ * `role Stack/Worker/ServiceRole (kms:Decrypt, kms:Encrypt)` for each principal of the app this statement lets in, and
+ * the principals for which the evaluator could not decide (with its error): never dropped, they are reported.
+ */
+function whoCanUse(
+  model: AppModel, key: KmsKeyModel, st: Record<string, any>, actions: readonly string[],
+): { users: string[]; failed: Array<{ principal: PrincipalModel; error: string }> } {
   const wanted = new Set(actions);
+  const failed: Array<{ principal: PrincipalModel; error: string }> = [];
   const candidates = identityCandidates(model, key, (granted) => [...granted].some((a) => wanted.has(a)));
-  if (candidates.length === 0) return [];
+  if (candidates.length === 0) return { users: [], failed };
   const denies = statementsOf(key.policy).filter((s) => s.statement.Effect === 'Deny').map((s) => s.statement);
   // The strict reading: what the principal can certainly do through this statement.
   const [{ reading, policy }] = readingsOf({ Version: '2012-10-17', Statement: [st, ...denies] });
   const keyPolicy = adversarialPolicy(policy, keepFixedAndPrincipalTags);
   const out: string[] = [];
   for (const p of candidates) {
-    // The identity policies mention the action at all (a cheap filter before asking the evaluator).
-    const asked = actions.filter((a) => p.identityPolicies.some((d) => allowedActionsOf(d).has(a)));
+    // The identity policies may allow the action on this key (by Action and Resource: a cheap filter before asking the
+    // evaluator, the one identityCandidates chose the principal by).
+    const onKey = identityActionsOn(p.identityPolicies, key.arn);
+    const asked = actions.filter((a) => onKey.has(a));
     if (asked.length === 0) continue;
     const outcome = probeActions(key, keyPolicy, {
       arn: sessionOf(p.arn),
@@ -89,20 +111,18 @@ function whoCanUse(model: AppModel, key: KmsKeyModel, st: Record<string, any>, a
       tags: p.tags,
     }, asked);
     if (outcome.allowed.length > 0) out.push(`${principalName(p)} (${listText(outcome.allowed.map((a) => a.action), 3)})`);
+    if (outcome.error !== undefined) failed.push({ principal: p, error: outcome.error });
   }
-  return out;
+  return { users: out, failed };
 }
 
-const allowedByDocument = new WeakMap<object, ReadonlySet<string>>();
-const NOTHING: ReadonlySet<string> = new Set();
-
-/** The KMS actions an identity document's Allow statements mention, on any resource (read once per document). */
-function allowedActionsOf(doc: unknown): ReadonlySet<string> {
-  if (typeof doc !== 'object' || doc === null) return NOTHING;
-  let actions = allowedByDocument.get(doc);
-  if (!actions) {
-    actions = new Set(statementsOf(doc).filter(({ statement }) => isAllow(statement)).flatMap(({ statement }) => kmsActionsOf(statement)));
-    allowedByDocument.set(doc, actions);
-  }
-  return actions;
+/** A principal whose use of the key through the delegation the evaluator could not decide: cannot verify. */
+function unverifiedFinding(key: KmsKeyModel, p: PrincipalModel, failures: ReadonlyArray<{ statement: string; error: string }>): Finding {
+  const id = findingId('Principal', principalPath(p));
+  const first = failures[0];
+  return keyFinding(ID, key, id, 'warning',
+    `cannot verify whether ${principalName(p)} can use the key ${keyName(key)} through the account-wide delegation (${failures.map((f) => f.statement).join(', ')} of the key policy): its identity policies allow KMS actions on the key, but the evaluator could not evaluate its requests: ${first.error}. `
+    + 'Expected: identity policies the evaluator can read (each error names the policy, statement and field). '
+    + `Fix: correct the policy the error names, or narrow the key policy to the principals that need the key; if the principal is meant to be left unchecked, acknowledge ${ID}[${id}] on the key with the reason.`,
+    { statement: first.statement, field: 'Principal' });
 }

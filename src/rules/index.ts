@@ -5,10 +5,16 @@
 import { Finding } from './finding';
 import { AccountWideDelegation } from './KmsGuard-AccountWideDelegation';
 import { AdminCanUseKey } from './KmsGuard-AdminCanUseKey';
+import { BypassLockoutCheck } from './KmsGuard-BypassLockoutCheck';
 import { CreateGrantUnrestricted } from './KmsGuard-CreateGrantUnrestricted';
 import { CrossAccountWithoutNarrowing } from './KmsGuard-CrossAccountWithoutNarrowing';
 import { DeployerCannotCreate } from './KmsGuard-DeployerCannotCreate';
 import { DuplicatePrivateDnsEndpoint } from './KmsGuard-DuplicatePrivateDnsEndpoint';
+import { EndpointDenyBreaksServices } from './KmsGuard-EndpointDenyBreaksServices';
+import { IdentityResourceWildcard } from './KmsGuard-IdentityResourceWildcard';
+import { IneffectiveStatement } from './KmsGuard-IneffectiveStatement';
+import { IntentDrift } from './KmsGuard-IntentDrift';
+import { InvalidAction } from './KmsGuard-InvalidAction';
 import { InvalidPrincipal } from './KmsGuard-InvalidPrincipal';
 import { KeyPolicyLockout } from './KmsGuard-KeyPolicyLockout';
 import { KeyPolicyTooLarge } from './KmsGuard-KeyPolicyTooLarge';
@@ -27,6 +33,7 @@ export { acknowledgementId, findingId, formatFinding } from './finding';
 
 export const ALL_RULES: readonly Rule[] = [
   KeyPolicyLockout,
+  BypassLockoutCheck,
   DeployerCannotCreate,
   PrincipalNotYetDeployed,
   InvalidPrincipal,
@@ -40,6 +47,11 @@ export const ALL_RULES: readonly Rule[] = [
   CrossAccountWithoutNarrowing,
   AccountWideDelegation,
   CreateGrantUnrestricted,
+  EndpointDenyBreaksServices,
+  IdentityResourceWildcard,
+  IneffectiveStatement,
+  InvalidAction,
+  IntentDrift,
   RotationDisabled,
 ];
 

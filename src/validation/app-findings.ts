@@ -11,6 +11,7 @@ import { Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { stackTemplatesOf, stacksOf } from './stack-templates';
 import { AppModel, buildAppModel } from '../app-model/app-model';
+import { StackTemplate } from '../app-model/stack-template';
 import { ALL_RULES, Finding, runRules } from '../rules';
 import { Rule } from '../rules/rule';
 
@@ -23,6 +24,8 @@ export interface PlacedFinding {
 /** What one evaluation of a stage gives: the model (when the app could be read) and every finding, placed. */
 export interface StageEvaluation {
   readonly model?: AppModel;
+  /** The stacks' templates the model was read from (rendered from the construct tree when the stage was evaluated). */
+  readonly templates?: readonly StackTemplate[];
   readonly placed: readonly PlacedFinding[];
   /** The same findings by construct. */
   readonly byConstruct: ReadonlyMap<IConstruct, readonly PlacedFinding[]>;
@@ -41,8 +44,10 @@ export function stageFindings(stage: Stage, rules: readonly Rule[] = ALL_RULES):
 export function evaluateStage(stage: Stage, rules: readonly Rule[] = ALL_RULES, keyPaths?: ReadonlySet<string>): StageEvaluation {
   let model: AppModel;
   let findings: Finding[];
+  let templates: StackTemplate[];
   try {
-    const whole = buildAppModel(stackTemplatesOf(stage));
+    templates = stackTemplatesOf(stage);
+    const whole = buildAppModel(templates);
     model = keyPaths === undefined
       ? whole
       : { ...whole, keys: whole.keys.filter((k) => k.constructPath !== undefined && keyPaths.has(k.constructPath)) };
@@ -70,7 +75,7 @@ export function evaluateStage(stage: Stage, rules: readonly Rule[] = ALL_RULES, 
       ?? stage;
     return { finding, construct };
   });
-  return { model, placed, byConstruct: byConstructOf(placed) };
+  return { model, templates, placed, byConstruct: byConstructOf(placed) };
 }
 
 function byConstructOf(placed: readonly PlacedFinding[]): Map<IConstruct, PlacedFinding[]> {
@@ -153,6 +158,42 @@ export function currentEvaluation(stage: Stage, whole = false): StageEvaluation 
     cache.owners = undefined;
   }
   return cache.evaluation;
+}
+
+/**
+ * The stage's whole evaluation of the current synthesis, for the cdk-nag pack (which runs after the templates are
+ * written): the one the aspect or self-validation made, if it covers the whole stage and was read from exactly the
+ * templates written (`written(template)` is the file's text as CDK wrote it, or undefined), else a new one. Comparing
+ * the templates keeps the pack from reporting a previous synthesis's findings (a synthesis with `skipValidation`
+ * renews no evaluation).
+ */
+export function writtenEvaluation(stage: Stage, written: (template: StackTemplate) => string | undefined): StageEvaluation {
+  const cache = caches.get(stage);
+  const previous = cache?.whole ? cache.evaluation : undefined;
+  if (previous?.templates && previous.templates.length === stacksOf(stage).length
+    && previous.templates.every((t) => sameTemplate(written(t), t.template))) {
+    return previous;
+  }
+  return currentEvaluationRenewed(stage);
+}
+
+/** Evaluates the whole stage anew, and keeps it as the stage's evaluation of this synthesis. */
+function currentEvaluationRenewed(stage: Stage): StageEvaluation {
+  const cache = cacheOf(stage);
+  cache.evaluation = evaluateStage(stage, ALL_RULES);
+  cache.whole = true;
+  cache.owners = undefined;
+  return cache.evaluation;
+}
+
+/** Whether a written template's text holds exactly this template (CDK writes JSON.stringify with indent 1, or none). */
+function sameTemplate(text: string | undefined, template: unknown): boolean {
+  if (text === undefined) return false;
+  try {
+    return JSON.stringify(JSON.parse(text)) === JSON.stringify(template);
+  } catch {
+    return false;
+  }
 }
 
 /** Registers a construct that reports the findings it owns; the first registered owner of a finding reports it. */

@@ -1,9 +1,12 @@
+import { readFileSync } from 'fs';
 import * as path from 'path';
-import { CfnResource, PolicyValidationPluginReport, PolicyViolation, Stack, Stage } from 'aws-cdk-lib';
+import { CfnResource, IPolicyValidationContext, PolicyValidationPluginReport, PolicyViolation, Stack, Stage } from 'aws-cdk-lib';
 import { NagMessageLevel, NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { acknowledgement } from './acknowledgements';
-import { PlacedFinding, stageFindings } from './app-findings';
+import { PlacedFinding, stageFindings, writtenEvaluation } from './app-findings';
+import { stacksOf } from './stack-templates';
+import { StackTemplate } from '../app-model/stack-template';
 import { ALL_RULES } from '../rules';
 import { acknowledgementId } from '../rules/finding';
 import { RULE_PACK, Rule } from '../rules/rule';
@@ -27,6 +30,8 @@ export class KmsGuardChecks extends NagPack {
   private readonly explain: boolean;
   /** The findings of the validation under way, by construct. */
   private placed?: Map<IConstruct, PlacedFinding[]>;
+  /** CDK's synthesis is calling the pack (`validate`), after writing the templates. */
+  private synthesizing = false;
 
   /**
    * @param scope the app (lets the pack add the aspect that writes acknowledgements into templates, when asked)
@@ -41,6 +46,19 @@ export class KmsGuardChecks extends NagPack {
   }
 
   /**
+   * The validation CDK runs at synthesis, after the templates are written (see validateScope).
+   * @param context CDK's validation context (cdk-nag reads the construct tree from `appConstruct`)
+   */
+  public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    this.synthesizing = true;
+    try {
+      return super.validate(context);
+    } finally {
+      this.synthesizing = false;
+    }
+  }
+
+  /**
    * Validates a construct tree directly (what `validate` does with the app the validation context gives): the
    * stages in `scope` (the enclosing one and every nested one), each from its stacks' final templates.
    */
@@ -49,7 +67,13 @@ export class KmsGuardChecks extends NagPack {
     const stages = [Stage.isStage(scope) ? scope : Stage.of(scope), ...nested].filter((s): s is Stage => s !== undefined);
     const placed = new Map<IConstruct, PlacedFinding[]>();
     for (const stage of new Set(stages)) {
-      for (const p of stageFindings(stage)) placed.set(p.construct, [...(placed.get(p.construct) ?? []), p]);
+      // In a synthesis, the templates are written: the evaluation the aspect or the constructs made of them is reused.
+      const findings = this.synthesizing ? writtenEvaluation(stage, (t) => readWritten(stage, t)).placed : stageFindings(stage);
+      for (const p of findings) {
+        const list = placed.get(p.construct);
+        if (list) list.push(p);
+        else placed.set(p.construct, [p]);
+      }
     }
     this.placed = placed;
     try {
@@ -124,6 +148,17 @@ export class KmsGuardChecks extends NagPack {
         locations: [at.field !== undefined ? `Properties (${[at.policy, at.statement, at.field].filter((x) => x !== undefined).join(', ')})` : 'Properties'],
       }],
     };
+  }
+}
+
+/** The text CDK wrote for a stack's template in this synthesis, if it is there. */
+function readWritten(stage: Stage, template: StackTemplate): string | undefined {
+  const stack = stacksOf(stage).find((s) => s.artifactId === template.artifactId);
+  if (!stack) return undefined;
+  try {
+    return readFileSync(path.join(stage.outdir, stack.templateFile), 'utf8');
+  } catch {
+    return undefined;
   }
 }
 

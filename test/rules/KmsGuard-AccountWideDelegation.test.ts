@@ -68,3 +68,32 @@ describe(RULE, () => {
     expect(findings[0].message).toContain('the template sets no key policy');
   });
 });
+
+describe(`${RULE}: principals the evaluator cannot decide for`, () => {
+  test('GIVEN a role whose identity policy the evaluator cannot read THEN a "cannot verify" warning naming the role and the error, besides the statement\'s warning', () => {
+    const model = modelOfResources({
+      Key: { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } },
+      Worker: {
+        Type: 'AWS::IAM::Role',
+        Metadata: { 'aws:cdk:path': 'S/Worker/Resource' },
+        Properties: {
+          RoleName: 'worker',
+          AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' }] },
+          Policies: [{
+            PolicyName: 'kms',
+            PolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [{ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*', Condition: { StringEqualz: { 'aws:PrincipalTag/team': 'orders' } } }],
+            },
+          }],
+        },
+      },
+    });
+    const findings = AccountWideDelegation.check(model);
+    expect(ids(findings)).toEqual([`${RULE}[Statement::Enable IAM User Permissions] warning`, `${RULE}[Principal::S/Worker] warning`]);
+    expect(findings[0].message).toContain('not verified for role S/Worker');
+    expect(findings[1].message).toContain('cannot verify whether role S/Worker can use the key');
+    expect(findings[1].message).toContain('StringEqualz');
+    expect(findings[1].location).toMatchObject({ policy: 'key policy', statement: 'Sid "Enable IAM User Permissions"' });
+  });
+});

@@ -53,6 +53,8 @@ test('the findings about the evaluated keys are those of the whole app\'s evalua
   const expected = whole.placed.map((p) => p.finding).filter((f) => about(f));
   expect(new Set(expected.map((f) => f.ruleId))).toEqual(new Set([
     'KmsGuard-AccountWideDelegation', 'KmsGuard-PublicKeyAccess', 'KmsGuard-CreateGrantUnrestricted', 'KmsGuard-RotationDisabled', 'KmsGuard-AdminCanUseKey',
+    // The Everyone statement bypasses the GuardedKmsKey's own methods: access it never declared.
+    'KmsGuard-IntentDrift',
   ]));
   expect(scoped.placed.map((p) => p.finding).filter((f) => about(f))).toEqual(expected);
   // The plain key is not looked at.

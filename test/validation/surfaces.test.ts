@@ -14,6 +14,7 @@ const ENV = { account: '111122223333', region: 'us-east-1' };
 
 const PINNED = [
   'KmsGuard-KeyPolicyLockout',
+  'KmsGuard-BypassLockoutCheck',
   'KmsGuard-DeployerCannotCreate',
   'KmsGuard-PrincipalNotYetDeployed',
   'KmsGuard-InvalidPrincipal',
@@ -27,6 +28,11 @@ const PINNED = [
   'KmsGuard-CrossAccountWithoutNarrowing',
   'KmsGuard-AccountWideDelegation',
   'KmsGuard-CreateGrantUnrestricted',
+  'KmsGuard-EndpointDenyBreaksServices',
+  'KmsGuard-IdentityResourceWildcard',
+  'KmsGuard-IneffectiveStatement',
+  'KmsGuard-InvalidAction',
+  'KmsGuard-IntentDrift',
   'KmsGuard-RotationDisabled',
 ];
 

@@ -11,12 +11,13 @@
  * aws:SourceArn, aws:PrincipalIsAWSService) and the key's own properties. Values unknown offline are bounded by the
  * strict and permissive readings of app-model/policy-readings.ts. Pure.
  */
+import { compiledProbeScenario } from './compiled-parts';
 import { isRecord, listOf, statementsOf } from './statements';
 import { KmsKeyModel } from '../../app-model/app-model';
 import { Reading, readPolicy } from '../../app-model/policy-readings';
 import { containsUnresolved, isUnresolvedText } from '../../app-model/unresolved';
-import { CompiledScenario, EvaluationResult, KmsAccessEvaluator } from '../../evaluator/kms-access-evaluator';
-import { GRANT_OPERATIONS } from '../../policy/catalogue';
+import { CompiledScenario, EvaluationResult } from '../../evaluator/kms-access-evaluator';
+import { ALIAS_AND_KEY_ACTIONS, GRANT_OPERATIONS } from '../../policy/catalogue';
 
 /** Keys a caller cannot choose (lower case; `aws:resourcetag/` is a family). */
 const FIXED_KEYS = new Set([
@@ -164,18 +165,13 @@ export interface Probe {
   ask(actions: readonly string[], viaServices?: readonly string[], grantee?: string): ProbeOutcome;
 }
 
-/** Compiles the scenario of a probe once (the evaluator's cost is the compilation): see {@link Probe.ask}. */
+/**
+ * Compiles the scenario of a probe once (the evaluator's cost is the compilation): see {@link Probe.ask}. The key's
+ * part and the caller's are each compiled once for all probes (compiled-parts.ts): the decisions are those of the
+ * whole scenario compiled at once.
+ */
 export function compileProbe(key: KmsKeyModel, policy: unknown, caller: ProbeCaller): Probe {
-  const compiled: CompiledScenario = KmsAccessEvaluator.compile({
-    key: scenarioKey(key, policy),
-    caller: {
-      arn: caller.arn,
-      identityPolicies: caller.identityPolicies ?? [],
-      ...(caller.permissionsBoundary !== undefined ? { permissionsBoundary: caller.permissionsBoundary } : {}),
-      ...(caller.tags !== undefined ? { tags: caller.tags } : {}),
-      ...(caller.orgId !== undefined ? { orgId: caller.orgId } : {}),
-    },
-  });
+  const compiled: CompiledScenario = compiledProbeScenario(key, policy, caller, () => scenarioKey(key, policy));
   const compileErrors = compiled.errors;
   if (compileErrors.length > 0) {
     const error = describeError(compileErrors[0]);
@@ -189,7 +185,14 @@ export function compileProbe(key: KmsKeyModel, policy: unknown, caller: ProbeCal
           if (action === 'kms:CreateGrant' && via !== undefined) continue;
           const request = action === 'kms:CreateGrant'
             ? { action, createGrant: { granteePrincipal: grantee ?? caller.arn, operations: [...GRANT_OPERATIONS] } }
-            : { action, ...(via !== undefined ? { context: { 'kms:ViaService': via } } : {}) };
+            : {
+              action,
+              // Alias operations are authorized on an alias too (alias-access.md): an alias of the key's account.
+              ...(ALIAS_AND_KEY_ACTIONS.includes(action) ? { aliasArn: probeAliasArn(key.arn) } : {}),
+              // UpdateAlias is authorized on the new target key too: the same key (alias-access.md).
+              ...(action === 'kms:UpdateAlias' ? { destinationKey: scenarioKey(key, policy) } : {}),
+              ...(via !== undefined ? { context: { 'kms:ViaService': via } } : {}),
+            };
           const result = compiled.evaluate(request);
           if (result.errors.length > 0) return { allowed, error: describeError(result.errors[0]) };
           if (result.decision === 'allow') {
@@ -201,6 +204,12 @@ export function compileProbe(key: KmsKeyModel, policy: unknown, caller: ProbeCal
       return { allowed };
     },
   };
+}
+
+/** An alias in the key's account and Region, for alias operations a probe asks. */
+function probeAliasArn(keyArn: string): string {
+  const m = /^arn:([^:]+):kms:([^:]*):([^:]*):key\//.exec(keyArn);
+  return m ? `arn:${m[1]}:kms:${m[2]}:${m[3]}:alias/kms-guard-probe` : 'arn:aws:kms:us-east-1:111122223333:alias/kms-guard-probe';
 }
 
 /**
