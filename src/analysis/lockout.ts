@@ -7,7 +7,8 @@ import {
   ADMINISTRATOR_STAND_IN, ReadinessFinding, deployerSession, describeLocation, findingAt, firstError, keyScenario, deployerOrganization, stackOf,
 } from './readiness-finding';
 import { AppModel, KmsKeyModel } from '../app-model/app-model';
-import { containsUnresolved } from '../app-model/unresolved';
+import { readPolicy } from '../app-model/policy-readings';
+import { containsUnresolved, findPlaceholders } from '../app-model/unresolved';
 import { KmsAccessEvaluator } from '../evaluator/kms-access-evaluator';
 
 export const LOCKOUT = 'lockout';
@@ -59,6 +60,25 @@ function lockoutFinding(key: KmsKeyModel, deployerArn: string, session: string):
     if (result.lockoutSafetyCheck === 'failed') failed.push(action === 'kms:CreateKey' && key.type === 'AWS::KMS::ReplicaKey' ? 'kms:ReplicateKey' : action);
   }
   if (failed.length === 0) return undefined;
+  if (containsUnresolved(key.policy)) {
+    // Values unknown offline (a parameter for the organization id, say) decide: the strict reading above lets them
+    // match nothing. When the permissive reading (each unknown condition dropped, each unknown principal widened)
+    // passes, the outcome depends on the deploy-time values: "cannot verify", never an error that may be false.
+    const permissive = readPolicy(key.policy, 'permissive', true);
+    const passes = WRITES.every((action) => {
+      const result = KmsAccessEvaluator.evaluate({
+        key: { ...keyScenario(key), policy: permissive },
+        caller: { arn: session, identityPolicies: [], ...deployerOrganization(key.policy) },
+        request: { action, newKeyPolicy: permissive },
+      });
+      return result.errors.length === 0 && result.lockoutSafetyCheck !== 'failed';
+    });
+    if (passes) {
+      return findingAt(key, LOCKOUT, 'warning',
+        `whether the key policy of ${describeLocation(key)} lets the role that deploys stack ${key.stackName}, \`${deployerArn}\`, call kms:PutKeyPolicy depends on values unknown offline (${findPlaceholders(key.policy).join(', ')}): with values that match nothing KMS would reject ${failed.join(' and ')} (lockout safety check), with values that match the deployer it would not. `
+        + 'Expected: a key-policy statement that names that role for kms:PutKeyPolicy whatever those values are (for an organization condition: a deployer inside the organization, or a Deny that exempts it).');
+    }
+  }
   const throughIam = decide('kms:PutKeyPolicy', [ADMINISTRATOR_STAND_IN]).lockoutSafetyCheck === 'passed';
   const unknown = containsUnresolved(key.policy) ? ' The policy holds values that are unknown offline, which this result treats as matching nothing.' : '';
   // Through the account delegation, the outcome rests on the deployer's IAM policies, which are not in the app: with

@@ -1,3 +1,4 @@
+import { CfnParameter } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { appWithStack, findingsOf, ids } from './helpers';
@@ -33,6 +34,32 @@ describe(RULE, () => {
     const { app, stack } = appWithStack();
     new kms.Key(stack, 'Key', { enableKeyRotation: true });
     expect(ids(findingsOf(KeyPolicyLockout, app))).toEqual([`${RULE}[Principal::Deployer] warning`]);
+  });
+
+  test('GIVEN a GuardedKmsKey whose organizationId is a parameter THEN a cannot-verify warning naming the unknown value, not a false error', () => {
+    const { app, stack } = appWithStack();
+    const org = new CfnParameter(stack, 'OrgId', { type: 'String' });
+    new GuardedKmsKey(stack, 'Key', {
+      administrators: [new iam.Role(stack, 'Admin', { assumedBy: new iam.AccountRootPrincipal() })],
+      organizationId: org.valueAsString,
+      validation: false,
+    });
+    const findings = findingsOf(KeyPolicyLockout, app);
+    expect(ids(findings)).toEqual([`${RULE}[Principal::Deployer] warning`]);
+    expect(findings[0].message).toContain('depends on values unknown offline');
+  });
+
+  test('GIVEN a policy that locks the deployer out whatever the unknown value THEN still an error', () => {
+    const { app, stack } = appWithStack();
+    const admin = new iam.Role(stack, 'Admin', { assumedBy: new iam.AccountRootPrincipal() });
+    const org = new CfnParameter(stack, 'OrgId', { type: 'String' });
+    new kms.Key(stack, 'Key', {
+      enableKeyRotation: true,
+      policy: new iam.PolicyDocument({ statements: [new iam.PolicyStatement({
+        principals: [admin], actions: ['kms:*'], resources: ['*'], conditions: { StringEquals: { 'aws:PrincipalOrgID': org.valueAsString } },
+      })] }),
+    });
+    expect(ids(findingsOf(KeyPolicyLockout, app))).toEqual([`${RULE}[Principal::Deployer] error`]);
   });
 
   test('GIVEN a GuardedKmsKey THEN compliant', () => {
