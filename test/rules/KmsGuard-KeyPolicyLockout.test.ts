@@ -55,9 +55,11 @@ describe(RULE, () => {
     const org = new CfnParameter(stack, 'OrgId', { type: 'String' });
     new kms.Key(stack, 'Key', {
       enableKeyRotation: true,
-      policy: new iam.PolicyDocument({ statements: [new iam.PolicyStatement({
-        principals: [admin], actions: ['kms:*'], resources: ['*'], conditions: { StringEquals: { 'aws:PrincipalOrgID': org.valueAsString } },
-      })] }),
+      policy: new iam.PolicyDocument({
+        statements: [new iam.PolicyStatement({
+          principals: [admin], actions: ['kms:*'], resources: ['*'], conditions: { StringEquals: { 'aws:PrincipalOrgID': org.valueAsString } },
+        })],
+      }),
     });
     expect(ids(findingsOf(KeyPolicyLockout, app))).toEqual([`${RULE}[Principal::Deployer] error`]);
   });
