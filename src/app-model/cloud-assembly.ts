@@ -17,7 +17,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { PLACEHOLDER_ACCOUNT, PLACEHOLDER_REGION, StackTemplate, partitionOfRegion } from './stack-template';
-import { templateShapeProblem } from './template-shape';
+import { kindOf, templateShapeProblem } from './template-shape';
 import { clip } from '../policy/issues';
 
 /** A stack read from files, with the file its template came from. */
@@ -311,14 +311,6 @@ function tryReadJson(file: string): unknown {
 }
 
 /** What a value is, without its content: for errors about a file that holds the wrong kind of JSON. */
-function kindOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'missing';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return value === '' ? 'an empty string' : 'a string';
-  return `a ${typeof value}`;
-}
-
 function isRecord(v: unknown): v is Record<string, any> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -35,8 +35,10 @@ export function templateShapeProblem(template: Record<string, unknown>, file: st
   return undefined;
 }
 
-function kindOf(value: unknown): string {
+/** What kind of JSON value this is, for messages that must not echo the value itself. */
+export function kindOf(value: unknown): string {
   if (value === null) return 'null';
+  if (value === undefined) return 'missing';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return value === '' ? 'an empty string' : 'a string';
   return `a ${typeof value}`;

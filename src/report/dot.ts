@@ -7,28 +7,13 @@
  * counted in a comment. Keys with findings get a red (errors) or orange (warnings only) border and the finding ids.
  * Buffers the graph until `end`. Pure.
  */
-import { AccessGraph, AccessGraphBuilder, GraphEdge, GraphNodeKind, drawnEdges, edgeLines, findingCounts, nodeLines } from './access-graph';
-import { ReportFooter, ReportHeader, ReportRenderer } from './report-model';
-import { KeyAccess } from '../analysis/effective-access';
+import { AccessGraph, GraphEdge, GraphNodeKind, drawnEdges, edgeLines, findingCounts, nodeLines } from './access-graph';
+import { GraphRenderer } from './graph-renderer';
+import { ReportFooter, ReportHeader } from './report-model';
 
-export class DotRenderer implements ReportRenderer {
-  private builder = new AccessGraphBuilder();
-  private source = '';
-
-  public begin(h: ReportHeader): string[] {
-    this.builder = new AccessGraphBuilder();
-    this.source = h.source;
-    return [];
-  }
-
-  public key(k: KeyAccess): string[] {
-    this.builder.addKey(k);
-    return [];
-  }
-
-  public end(f: ReportFooter): string[] {
-    this.builder.addFindings(f.findings);
-    const lines = dotLines(this.builder.graph(this.source));
+export class DotRenderer extends GraphRenderer {
+  protected draw(graph: AccessGraph, _header: ReportHeader, f: ReportFooter): string[] {
+    const lines = dotLines(graph);
     const close = lines.pop()!;
     for (const w of f.warnings) lines.push(`  // warning: ${comment(w)}`);
     lines.push(close);

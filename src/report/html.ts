@@ -13,30 +13,14 @@
  * report gives the same bytes. Buffers the graph until `end`. Pure.
  */
 import { createHash } from 'crypto';
-import { AccessGraph, AccessGraphBuilder, GraphEdge, GraphFinding, GraphNode, edgeLines, findingCounts } from './access-graph';
+import { AccessGraph, GraphEdge, GraphFinding, GraphNode, edgeLines, findingCounts } from './access-graph';
 import { LEGEND, plural } from './describe';
-import { ReportFooter, ReportHeader, ReportRenderer } from './report-model';
-import { KeyAccess } from '../analysis/effective-access';
+import { GraphRenderer } from './graph-renderer';
+import { ReportFooter, ReportHeader } from './report-model';
 
-export class HtmlRenderer implements ReportRenderer {
-  private builder = new AccessGraphBuilder();
-  private header?: ReportHeader;
-
-  public begin(h: ReportHeader): string[] {
-    this.builder = new AccessGraphBuilder();
-    this.header = h;
-    return [];
-  }
-
-  public key(k: KeyAccess): string[] {
-    this.builder.addKey(k);
-    return [];
-  }
-
-  public end(f: ReportFooter): string[] {
-    if (this.header === undefined) throw new Error('HtmlRenderer.end() was called before begin(): call begin(header), then key() for each key, then end(footer)');
-    this.builder.addFindings(f.findings);
-    return htmlPage(this.builder.graph(this.header.source), this.header, f.warnings);
+export class HtmlRenderer extends GraphRenderer {
+  protected draw(graph: AccessGraph, header: ReportHeader, footer: ReportFooter): string[] {
+    return htmlPage(graph, header, footer.warnings);
   }
 }
 

@@ -10,28 +10,13 @@
  * reads (`"`, `#`, `<`, `>`, `&`, `|`, backtick, backslash) written as entity codes (`#quot;` style, numeric), and line
  * breaks as spaces; comments drop line breaks too. Buffers the graph (not the keys' analyses) until `end`. Pure.
  */
-import { AccessGraph, AccessGraphBuilder, GraphNodeKind, drawnEdges, edgeLines, findingCounts, nodeLines } from './access-graph';
-import { ReportFooter, ReportHeader, ReportRenderer } from './report-model';
-import { KeyAccess } from '../analysis/effective-access';
+import { AccessGraph, GraphNodeKind, drawnEdges, edgeLines, findingCounts, nodeLines } from './access-graph';
+import { GraphRenderer } from './graph-renderer';
+import { ReportFooter, ReportHeader } from './report-model';
 
-export class MermaidRenderer implements ReportRenderer {
-  private builder = new AccessGraphBuilder();
-  private source = '';
-
-  public begin(h: ReportHeader): string[] {
-    this.builder = new AccessGraphBuilder();
-    this.source = h.source;
-    return [];
-  }
-
-  public key(k: KeyAccess): string[] {
-    this.builder.addKey(k);
-    return [];
-  }
-
-  public end(f: ReportFooter): string[] {
-    this.builder.addFindings(f.findings);
-    const lines = mermaidLines(this.builder.graph(this.source));
+export class MermaidRenderer extends GraphRenderer {
+  protected draw(graph: AccessGraph, _header: ReportHeader, f: ReportFooter): string[] {
+    const lines = mermaidLines(graph);
     for (const w of f.warnings) lines.push(`  %% warning: ${comment(w)}`);
     return lines;
   }
