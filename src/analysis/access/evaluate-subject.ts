@@ -56,20 +56,33 @@ interface Compiled {
   readonly infos: Map<string, PolicyInfo>;
 }
 
-/** Evaluates one subject; `member` says whether it is a member of `setting.organization`. */
-export function evaluateSubject(ks: KeySetting, spec: SubjectSpec, member: boolean): SubjectAccess {
-  const key = ks.key;
-  const classify = { service: spec.isService, anyTags: spec.anyTags, symmetric: key.keySpec === 'SYMMETRIC_DEFAULT' };
-  const marks = markedFor(ks, classify);
-  const notes = [...spec.notes];
+/**
+ * The subject's policies as the analysis evaluates them: the key's and endpoints' policies (markedFor) and the subject's
+ * identity policies and boundary, each with its conditions on values unknown offline marked (markUnknownConditions).
+ * One place for `evaluateSubject` and `explainRequest`, so that explain shows the scenario the report decided.
+ */
+function markedSubject(ks: KeySetting, spec: SubjectSpec) {
+  const classify = { service: spec.isService, anyTags: spec.anyTags, symmetric: ks.key.keySpec === 'SYMMETRIC_DEFAULT' };
   const markIdentity = (p: PolicySource, i: number): PolicySource & { unknown: readonly string[] } => {
     const m = markUnknownConditions(p.document, `identity policy #${i} (${p.source})`, classify);
     return { source: p.source, document: m.document, unknown: m.unknown };
   };
   const identity = spec.isService ? [] : spec.identity.map(markIdentity);
-  const possible = spec.isService ? [] : spec.possible.map((p, i) => markIdentity(p, identity.length + i));
-  const boundaryStrict = spec.boundaryStrict === undefined ? undefined : markUnknownConditions(spec.boundaryStrict, 'permissions boundary', classify);
-  const boundaryPermissive = spec.boundaryPermissive === undefined ? undefined : markUnknownConditions(spec.boundaryPermissive, 'permissions boundary', classify);
+  return {
+    classify,
+    marks: markedFor(ks, classify),
+    identity,
+    possible: spec.isService ? [] : spec.possible.map((p, i) => markIdentity(p, identity.length + i)),
+    boundaryStrict: spec.boundaryStrict === undefined ? undefined : markUnknownConditions(spec.boundaryStrict, 'permissions boundary', classify),
+    boundaryPermissive: spec.boundaryPermissive === undefined ? undefined : markUnknownConditions(spec.boundaryPermissive, 'permissions boundary', classify),
+  };
+}
+
+/** Evaluates one subject; `member` says whether it is a member of `setting.organization`. */
+export function evaluateSubject(ks: KeySetting, spec: SubjectSpec, member: boolean): SubjectAccess {
+  const key = ks.key;
+  const { classify, marks, identity, possible, boundaryStrict, boundaryPermissive } = markedSubject(ks, spec);
+  const notes = [...spec.notes];
   const endpointsInPlay = ks.endpointsMentioned ? ks.endpoints : [];
 
   const unknowns = [...new Set([
@@ -179,17 +192,7 @@ export function explainRequest(ks: KeySetting, spec: SubjectSpec, member: boolea
   readonly evaluations: readonly ExplainedEvaluation[];
   readonly unknowns: readonly string[];
 } {
-  const key = ks.key;
-  const classify = { service: spec.isService, anyTags: spec.anyTags, symmetric: key.keySpec === 'SYMMETRIC_DEFAULT' };
-  const marks = markedFor(ks, classify);
-  const markIdentity = (p: PolicySource, i: number): PolicySource & { unknown: readonly string[] } => {
-    const m = markUnknownConditions(p.document, `identity policy #${i} (${p.source})`, classify);
-    return { source: p.source, document: m.document, unknown: m.unknown };
-  };
-  const identity = spec.isService ? [] : spec.identity.map(markIdentity);
-  const possible = spec.isService ? [] : spec.possible.map((p, i) => markIdentity(p, identity.length + i));
-  const boundaryStrict = spec.boundaryStrict === undefined ? undefined : markUnknownConditions(spec.boundaryStrict, 'permissions boundary', classify);
-  const boundaryPermissive = spec.boundaryPermissive === undefined ? undefined : markUnknownConditions(spec.boundaryPermissive, 'permissions boundary', classify);
+  const { marks, identity, possible, boundaryStrict, boundaryPermissive } = markedSubject(ks, spec);
   const endpoint = request.endpoint === undefined ? undefined : ks.endpoints.find((e) => e.id === request.endpoint);
   const unknowns = [...new Set([
     ...spec.unknowns,
