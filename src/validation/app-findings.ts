@@ -9,7 +9,7 @@
  */
 import { Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { stackTemplatesOf, stacksOf } from './stack-templates';
+import { TemplateSource, renderTemplate, stackTemplatesOf, stacksOf } from './stack-templates';
 import { AppModel, buildAppModel } from '../app-model/app-model';
 import { StackTemplate } from '../app-model/stack-template';
 import { ALL_RULES, Finding, runRules } from '../rules';
@@ -40,13 +40,16 @@ export function stageFindings(stage: Stage, rules: readonly Rule[] = ALL_RULES):
  * Evaluates a stage now, from its stacks' templates as they are. Never throws.
  * @param keyPaths when given, the rules look at these keys only (construct paths of their `AWS::KMS::Key` resources):
  *   every rule decides each key on its own, so their findings are those of the whole app's evaluation, at less cost
+ * @param templateOf where each stack's template comes from: rendered from the tree, or the file a synthesis wrote
  */
-export function evaluateStage(stage: Stage, rules: readonly Rule[] = ALL_RULES, keyPaths?: ReadonlySet<string>): StageEvaluation {
+export function evaluateStage(
+  stage: Stage, rules: readonly Rule[] = ALL_RULES, keyPaths?: ReadonlySet<string>, templateOf: TemplateSource = renderTemplate,
+): StageEvaluation {
   let model: AppModel;
   let findings: Finding[];
   let templates: StackTemplate[];
   try {
-    templates = stackTemplatesOf(stage);
+    templates = stackTemplatesOf(stage, templateOf);
     const whole = buildAppModel(templates);
     model = keyPaths === undefined
       ? whole
@@ -162,38 +165,42 @@ export function currentEvaluation(stage: Stage, whole = false): StageEvaluation 
 
 /**
  * The stage's whole evaluation of the current synthesis, for the cdk-nag pack (which runs after the templates are
- * written): the one the aspect or self-validation made, if it covers the whole stage and was read from exactly the
- * templates written (`written(template)` is the file's text as CDK wrote it, or undefined), else a new one. Comparing
- * the templates keeps the pack from reporting a previous synthesis's findings (a synthesis with `skipValidation`
- * renews no evaluation).
+ * written; `written(stack)` is the file's text as CDK wrote it, or undefined). The evaluation the aspect or
+ * self-validation made is reused if it covers the whole stage and was read from exactly the templates written;
+ * otherwise the stage is evaluated from the written files, not rendered again (a stack whose file cannot be read is
+ * rendered). Comparing the templates keeps the pack from reporting a previous synthesis's findings (a synthesis with
+ * `skipValidation` renews no evaluation).
  */
-export function writtenEvaluation(stage: Stage, written: (template: StackTemplate) => string | undefined): StageEvaluation {
-  const cache = caches.get(stage);
-  const previous = cache?.whole ? cache.evaluation : undefined;
-  if (previous?.templates && previous.templates.length === stacksOf(stage).length
-    && previous.templates.every((t) => sameTemplate(written(t), t.template))) {
-    return previous;
+export function writtenEvaluation(stage: Stage, written: (stack: Stack) => string | undefined): StageEvaluation {
+  const parsed = new Map<string, unknown>();
+  for (const stack of stacksOf(stage)) {
+    const template = parseTemplate(written(stack));
+    if (template !== undefined) parsed.set(stack.artifactId, template);
   }
-  return currentEvaluationRenewed(stage);
-}
-
-/** Evaluates the whole stage anew, and keeps it as the stage's evaluation of this synthesis. */
-function currentEvaluationRenewed(stage: Stage): StageEvaluation {
   const cache = cacheOf(stage);
-  cache.evaluation = evaluateStage(stage, ALL_RULES);
+  const previous = cache.whole ? cache.evaluation : undefined;
+  const same = (t: StackTemplate): boolean =>
+    t.artifactId !== undefined && parsed.has(t.artifactId) && sameTemplate(parsed.get(t.artifactId), t.template);
+  if (previous?.templates && previous.templates.length === parsed.size && previous.templates.every(same)) return previous;
+  const templateOf = (stack: Stack): unknown => (parsed.has(stack.artifactId) ? parsed.get(stack.artifactId) : renderTemplate(stack));
+  cache.evaluation = evaluateStage(stage, ALL_RULES, undefined, templateOf);
   cache.whole = true;
   cache.owners = undefined;
   return cache.evaluation;
 }
 
-/** Whether a written template's text holds exactly this template (CDK writes JSON.stringify with indent 1, or none). */
-function sameTemplate(text: string | undefined, template: unknown): boolean {
-  if (text === undefined) return false;
+function parseTemplate(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
   try {
-    return JSON.stringify(JSON.parse(text)) === JSON.stringify(template);
+    return JSON.parse(text);
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+/** Whether a written template (parsed) holds exactly this template (JSON.stringify drops undefined values alike). */
+function sameTemplate(written: unknown, template: unknown): boolean {
+  return JSON.stringify(written) === JSON.stringify(template);
 }
 
 /** Registers a construct that reports the findings it owns; the first registered owner of a finding reports it. */

@@ -5,8 +5,6 @@ import { NagMessageLevel, NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { acknowledgement } from './acknowledgements';
 import { PlacedFinding, stageFindings, writtenEvaluation } from './app-findings';
-import { stacksOf } from './stack-templates';
-import { StackTemplate } from '../app-model/stack-template';
 import { ALL_RULES } from '../rules';
 import { acknowledgementId } from '../rules/finding';
 import { RULE_PACK, Rule } from '../rules/rule';
@@ -68,7 +66,7 @@ export class KmsGuardChecks extends NagPack {
     const placed = new Map<IConstruct, PlacedFinding[]>();
     for (const stage of new Set(stages)) {
       // In a synthesis, the templates are written: the evaluation the aspect or the constructs made of them is reused.
-      const findings = this.synthesizing ? writtenEvaluation(stage, (t) => readWritten(stage, t)).placed : stageFindings(stage);
+      const findings = this.synthesizing ? writtenEvaluation(stage, (stack) => readWritten(stage, stack)).placed : stageFindings(stage);
       for (const p of findings) {
         const list = placed.get(p.construct);
         if (list) list.push(p);
@@ -152,9 +150,7 @@ export class KmsGuardChecks extends NagPack {
 }
 
 /** The text CDK wrote for a stack's template in this synthesis, if it is there. */
-function readWritten(stage: Stage, template: StackTemplate): string | undefined {
-  const stack = stacksOf(stage).find((s) => s.artifactId === template.artifactId);
-  if (!stack) return undefined;
+function readWritten(stage: Stage, stack: Stack): string | undefined {
   try {
     return readFileSync(path.join(stage.outdir, stack.templateFile), 'utf8');
   } catch {

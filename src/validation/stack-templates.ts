@@ -13,13 +13,31 @@ export function stacksOf(stage: Stage): Stack[] {
   return stage.node.findAll().filter((c): c is Stack => Stack.isStack(c) && !c.nested && Stage.of(c) === stage);
 }
 
-export function stackTemplatesOf(stage: Stage): StackTemplate[] {
+/**
+ * A stack's template as CloudFormation receives it: rendered from the construct tree (`renderTemplate`), or, after
+ * a synthesis, the file it wrote.
+ */
+export type TemplateSource = (stack: Stack) => unknown;
+
+/**
+ * The stack's template rendered from the construct tree. `_toCloudFormation()` returns it resolved
+ * (Stack._toCloudFormation ends with this.resolve(template)): a second resolve would walk every value again for
+ * nothing, about a third of the rendering's cost.
+ *
+ * This rendering is not handed to the synthesis that follows the validation, though CDK then renders each template
+ * again: the stack synthesizer changes the stack in between (DefaultStackSynthesizer.synthesize adds the
+ * BootstrapVersion parameter and rule before it renders), so the validation's rendering is not the template
+ * written (docs/decisions.md).
+ */
+export const renderTemplate: TemplateSource = (stack) => (stack as any)._toCloudFormation();
+
+export function stackTemplatesOf(stage: Stage, templateOf: TemplateSource = renderTemplate): StackTemplate[] {
   const stacks = stacksOf(stage);
   const ids = new Set(stacks.map((s) => s.artifactId));
-  return stacks.map((stack) => stackTemplateOf(stack, ids));
+  return stacks.map((stack) => stackTemplateOf(stack, ids, templateOf));
 }
 
-function stackTemplateOf(stack: Stack, artifactIds: ReadonlySet<string>): StackTemplate {
+function stackTemplateOf(stack: Stack, artifactIds: ReadonlySet<string>, templateOf: TemplateSource): StackTemplate {
   const accountIsPlaceholder = Token.isUnresolved(stack.account) || !/^\d{12}$/.test(stack.account);
   const regionIsPlaceholder = Token.isUnresolved(stack.region);
   const account = accountIsPlaceholder ? PLACEHOLDER_ACCOUNT : stack.account;
@@ -32,9 +50,7 @@ function stackTemplateOf(stack: Stack, artifactIds: ReadonlySet<string>): StackT
     account,
     region,
     partition,
-    // _toCloudFormation() returns the template resolved (Stack._toCloudFormation ends with this.resolve(template)): a
-    // second resolve walks every value of it again for nothing, about a third of the rendering's cost.
-    template: (stack as any)._toCloudFormation(),
+    template: templateOf(stack),
     constructPaths: constructPathsOf(stack),
     artifactId: stack.artifactId,
     ...(deployerArn !== undefined ? { deployerArn } : {}),

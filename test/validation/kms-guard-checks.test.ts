@@ -128,4 +128,22 @@ describe('KmsGuardChecks (cdk-nag 3 pack)', () => {
     const violation = report.pluginReports[0].violations.find((v: any) => v.ruleName === 'KmsGuard-PublicKeyAccess[Statement::Everyone]');
     expect(violation.violatingConstructs[0].constructPath).toBe('Prod/S/Key/Resource');
   });
+
+  test('reads the templates the synthesis wrote: it renders none itself, and sees what the stack synthesizer added', () => {
+    const { app, stack } = publicKeyApp();
+    Validations.of(app).addPlugins(new KmsGuardChecks(app));
+    const render = jest.spyOn(Stack.prototype as any, '_toCloudFormation');
+    let report: any;
+    try {
+      ({ report } = synthReport(app as App));
+      // The synthesis's own rendering of the one stack, no second one for the pack.
+      expect(render.mock.calls.length).toBe(1);
+    } finally {
+      render.mockRestore();
+    }
+    expect(ruleNames(report)).toContain('KmsGuard-PublicKeyAccess[Statement::Everyone] error');
+    // The written template is the final one: it holds what DefaultStackSynthesizer.synthesize adds after validation.
+    const written = JSON.parse(readFileSync(join(app.outdir, stack.templateFile), 'utf8'));
+    expect(written.Rules?.CheckBootstrapVersion).toBeDefined();
+  });
 });
