@@ -201,6 +201,7 @@ function prepareKey(
     grantOperation: key.keyUsage === 'SIGN_VERIFY' ? 'Sign' : key.keyUsage === 'GENERATE_VERIFY_MAC' ? 'GenerateMac' : key.keyUsage === 'KEY_AGREEMENT' ? 'DescribeKey' : 'Decrypt',
     unknowns: keyUnknowns,
     marked: new Map(),
+    keyParts: new Map(),
     counter,
   };
 

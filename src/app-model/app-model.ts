@@ -4,6 +4,7 @@
  * endpoints. Values are resolved with intrinsics.ts; whatever stays unknown is listed, never guessed.
  */
 import { ResolveContext, resolveContexts, resolveValue } from './intrinsics';
+import { principalLookup } from './principal-lookup';
 import { PLACEHOLDER_ACCOUNT, PLACEHOLDER_REGION, StackTemplate } from './stack-template';
 import { containsUnresolved, isUnresolvedText } from './unresolved';
 import { INTENT_METADATA_KEY } from '../intent/declared-intent';
@@ -439,6 +440,7 @@ function policyPrincipalsOf(policy: unknown, principals: readonly PrincipalModel
   const list = isRecord(policy) ? policy.Statement : undefined;
   const statements = Array.isArray(list) ? list : list === undefined ? [] : [list];
   const out: KeyPolicyPrincipal[] = [];
+  const appPrincipal = principalLookup(principals);
   statements.forEach((st, index) => {
     if (!isRecord(st) || !isRecord(st.Principal)) return;
     const statement = typeof st.Sid === 'string' ? `Sid "${st.Sid}"` : `statement #${index}`;
@@ -460,7 +462,7 @@ function policyPrincipalsOf(policy: unknown, principals: readonly PrincipalModel
         out.push({ arn: value, statement, origin: 'account-root', account: entry.account });
       } else if (entry.type === 'role' || entry.type === 'user') {
         // IAM names are unique without regard to case; the ARN's path does not take part (as in the evaluator).
-        const own = principals.find((p) => p.kind === entry.type && p.account === entry.account && p.name.toLowerCase() === entry.name.toLowerCase());
+        const own = appPrincipal(entry.type, entry.account, entry.name);
         out.push(own
           ? {
             arn: value,
@@ -586,6 +588,28 @@ function buildPrincipals(c: Collected, warnings: string[]): PrincipalModel[] {
     });
   }
 
+  // The attachments and group additions naming each role, user and group (`role:account/name`), in the template
+  // order, and those whose target list holds an unresolved name: looked up per principal rather than scanned.
+  const byTarget = new Map<string, Attachment[]>();
+  const addTarget = (target: string, a: Attachment): void => {
+    const list = byTarget.get(target);
+    if (!list) byTarget.set(target, [a]);
+    else if (list[list.length - 1] !== a) list.push(a);
+  };
+  for (const a of c.attachments) {
+    for (const n of a.roles) addTarget(`role:${lower(a.account, n)}`, a);
+    for (const n of a.users) addTarget(`user:${lower(a.account, n)}`, a);
+    for (const n of a.groups) addTarget(`group:${lower(a.account, n)}`, a);
+  }
+  const additionsByUser = new Map<string, Array<{ account: string; group: string }>>();
+  for (const add of c.groupAdditions) {
+    for (const u of new Set(add.users.map((n) => lower(add.account, n)))) additionsByUser.set(u, [...additionsByUser.get(u) ?? [], add]);
+  }
+  const unresolvedTargets = {
+    role: c.attachments.filter((a) => a.document !== undefined && a.roles.some(isUnresolvedText)),
+    user: c.attachments.filter((a) => a.document !== undefined && [...a.users, ...a.groups].some(isUnresolvedText)),
+  };
+
   const principals = c.principals.map(({ reader, id, resource, kind }) => {
     const props: Record<string, any> = isRecord(resource.Properties) ? resource.Properties : {};
     const notes: string[] = [];
@@ -615,10 +639,8 @@ function buildPrincipals(c: Collected, warnings: string[]): PrincipalModel[] {
     };
 
     const key = lower(location.account, name);
-    const byName = (list: string[]): boolean => list.some((n) => lower(location.account, n) === key);
-    for (const a of c.attachments) {
-      if (a.account !== location.account) continue;
-      if (byName(kind === 'role' ? a.roles : a.users) && !(a.arn !== undefined && attachedManaged.has(a))) {
+    for (const a of byTarget.get(`${kind}:${key}`) ?? []) {
+      if (!(a.arn !== undefined && attachedManaged.has(a))) {
         attach(a, '');
         if (a.arn !== undefined) attachedManaged.add(a);
       }
@@ -628,9 +650,7 @@ function buildPrincipals(c: Collected, warnings: string[]): PrincipalModel[] {
     // Groups: a user gets every policy of the groups it belongs to (IAM UG, id_groups).
     if (kind === 'user') {
       const groupNames = new Set(reader.strings(props.Groups, notes).map((g) => lower(location.account, g)));
-      for (const add of c.groupAdditions) {
-        if (add.account === location.account && byName(add.users)) groupNames.add(lower(add.account, add.group));
-      }
+      for (const add of additionsByUser.get(key) ?? []) groupNames.add(lower(add.account, add.group));
       for (const groupKey of groupNames) {
         const group = groups.get(groupKey);
         const groupName = group?.name ?? groupKey.slice(groupKey.indexOf('/') + 1);
@@ -643,20 +663,17 @@ function buildPrincipals(c: Collected, warnings: string[]): PrincipalModel[] {
         } else {
           notes.push(`group ${groupName} is not in the app: its policies are unknown`);
         }
-        for (const a of c.attachments) {
-          if (a.account === location.account && a.groups.some((g) => lower(location.account, g) === groupKey)) {
-            if (a.arn === undefined || !attachedManaged.has(a)) attach(a, via);
-            if (a.arn !== undefined) attachedManaged.add(a);
-          }
+        for (const a of byTarget.get(`group:${groupKey}`) ?? []) {
+          if (a.arn === undefined || !attachedManaged.has(a)) attach(a, via);
+          if (a.arn !== undefined) attachedManaged.add(a);
         }
       }
     }
 
     // A policy whose target list holds an unresolved name may attach to any principal of this kind in the account.
     const possible: Array<{ source: string; document: any }> = [];
-    for (const a of c.attachments) {
-      const targets = kind === 'role' ? a.roles : [...a.users, ...a.groups];
-      if (a.account !== location.account || a.document === undefined || !targets.some(isUnresolvedText)) continue;
+    for (const a of unresolvedTargets[kind]) {
+      if (a.account !== location.account) continue;
       if (!documents.some((d) => d.document === a.document)) {
         possible.push({ source: `${a.source} (its ${kind === 'role' ? 'role' : 'user or group'} list cannot be resolved)`, document: a.document });
       }

@@ -38,6 +38,8 @@ export interface KeySetting {
   readonly unknowns: readonly string[];
   /** Per classification setting: the key policy and endpoint policies with unknown conditions marked. */
   readonly marked: Map<string, { key: Marked; endpoints: Map<string, Marked> }>;
+  /** The compiled key parts of the scenarios, by marks, then reading and endpoint (keyPartOf). */
+  readonly keyParts: Map<Marks, Map<string, KeyPart>>;
   /** Evaluations made, for the benchmark. */
   counter: { evaluations: number; compilations: number };
 }
@@ -259,37 +261,22 @@ function compile(
   ks: KeySetting, spec: SubjectSpec, reading: Reading, v: Variant, member: boolean, identitySources: readonly PolicySource[],
   boundaryDoc: unknown, marks: Marks, notes: string[],
 ): Compiled | undefined {
-  const keyPolicy = read(marks.key.document, reading, true);
+  const endpoint = v.endpoint === undefined ? undefined : ks.endpoints.find((e) => e.id === v.endpoint);
+  const keyPart = keyPartOf(ks, reading, endpoint, marks);
   let identity = identitySources.map((p) => ({ source: p.source, document: read(p.document, reading, false) }));
   const boundary = boundaryDoc === undefined ? undefined : read(boundaryDoc, reading, false);
-  const endpoint = v.endpoint === undefined ? undefined : ks.endpoints.find((e) => e.id === v.endpoint);
-  let endpointPolicy: unknown;
-  if (endpoint) {
-    endpointPolicy = endpoint.inApp
-      ? (endpoint.policy === undefined ? undefined : read(marks.endpoints.get(endpoint.id)?.document ?? endpoint.policy, reading, true))
-      : (reading === 'strict' ? DENY_ALL_ENDPOINT : undefined);
-  }
   const tags = { ...spec.tags, ...v.tags ?? {} };
-  const scenario = (): Record<string, unknown> => ({
-    key: { ...ks.scenarioKey, policy: keyPolicy },
-    caller: {
-      arn: spec.callerArn,
-      ...(identity.length > 0 ? { identityPolicies: identity.map((p) => p.document) } : {}),
-      ...(boundary !== undefined && !spec.isService ? { permissionsBoundary: boundary } : {}),
-      ...(Object.keys(tags).length > 0 ? { tags } : {}),
-      ...(member && ks.organization !== undefined && !spec.isService ? { orgId: ks.organization } : {}),
-    },
-    ...(endpoint ? {
-      vpcEndpoint: {
-        id: endpoint.id,
-        ...(endpoint.vpcId ? { vpcId: endpoint.vpcId } : {}),
-        ...(endpointPolicy !== undefined ? { policy: endpointPolicy } : {}),
-      },
-    } : {}),
-    ...(ks.grants.length > 0 ? { grants: ks.grants } : {}),
+  const caller = (): Record<string, unknown> => ({
+    arn: spec.callerArn,
+    ...(identity.length > 0 ? { identityPolicies: identity.map((p) => p.document) } : {}),
+    ...(boundary !== undefined && !spec.isService ? { permissionsBoundary: boundary } : {}),
+    ...(Object.keys(tags).length > 0 ? { tags } : {}),
+    ...(member && ks.organization !== undefined && !spec.isService ? { orgId: ks.organization } : {}),
   });
+  // The key's part (key policy, endpoint, grants) is compiled once per reading and endpoint and shared by the key's
+  // subjects; the caller's part is the subject's own. withCaller decides exactly as compiling the whole scenario.
   ks.counter.compilations++;
-  let c = KmsAccessEvaluator.compile(scenario());
+  let c = keyPart.part.withCaller(KmsAccessEvaluator.compileCaller(caller()));
   const invalid = new Set<number>();
   for (const e of c.errors) {
     const m = /^identity policy #(\d+)$/.exec(e.policy ?? '');
@@ -302,13 +289,59 @@ function compile(
     }
     identity = identity.filter((_p, i) => !invalid.has(i));
     ks.counter.compilations++;
-    c = KmsAccessEvaluator.compile(scenario());
+    c = keyPart.part.withCaller(KmsAccessEvaluator.compileCaller(caller()));
   }
   if (c.errors.length > 0) {
     notes.push(`${endpoint ? `requests through ${endpoint.label}` : 'it'} cannot be evaluated: ${c.errors[0].message}`);
     return undefined;
   }
-  return { scenario: c, source: scenario(), keyPolicy, identity, boundary, endpointPolicy, infos: new Map() };
+  // The scenario as compiling it whole would read it (key, caller, endpoint, grants), for `kms-guard explain`.
+  const { key, ...rest } = keyPart.source;
+  const source = { key, caller: caller(), ...rest };
+  return { scenario: c, source, keyPolicy: keyPart.keyPolicy, identity, boundary, endpointPolicy: keyPart.endpointPolicy, infos: new Map() };
+}
+
+/** The key's part of a scenario: the key with its policy, the endpoint the request goes through, the grants. */
+interface KeyPart {
+  readonly part: CompiledScenario;
+  /** The scenario without its caller, for `kms-guard explain`. */
+  readonly source: Record<string, unknown>;
+  readonly keyPolicy: unknown;
+  readonly endpointPolicy?: unknown;
+}
+
+/** The key's part for a reading, an endpoint and the subject's classification (marks), compiled once per key. */
+function keyPartOf(ks: KeySetting, reading: Reading, endpoint: EndpointOption | undefined, marks: Marks): KeyPart {
+  // The marks (one per classification of subjects, markedFor), the reading and the endpoint make the part.
+  const id = `${reading}|${endpoint?.id ?? ''}`;
+  let byMarks = ks.keyParts.get(marks);
+  if (!byMarks) {
+    byMarks = new Map();
+    ks.keyParts.set(marks, byMarks);
+  }
+  let part = byMarks.get(id);
+  if (part) return part;
+  const keyPolicy = read(marks.key.document, reading, true);
+  let endpointPolicy: unknown;
+  if (endpoint) {
+    endpointPolicy = endpoint.inApp
+      ? (endpoint.policy === undefined ? undefined : read(marks.endpoints.get(endpoint.id)?.document ?? endpoint.policy, reading, true))
+      : (reading === 'strict' ? DENY_ALL_ENDPOINT : undefined);
+  }
+  const source: Record<string, unknown> = {
+    key: { ...ks.scenarioKey, policy: keyPolicy },
+    ...(endpoint ? {
+      vpcEndpoint: {
+        id: endpoint.id,
+        ...(endpoint.vpcId ? { vpcId: endpoint.vpcId } : {}),
+        ...(endpointPolicy !== undefined ? { policy: endpointPolicy } : {}),
+      },
+    } : {}),
+    ...(ks.grants.length > 0 ? { grants: ks.grants } : {}),
+  };
+  part = { part: KmsAccessEvaluator.compileForCallers(source), source, keyPolicy, ...(endpointPolicy !== undefined ? { endpointPolicy } : {}) };
+  byMarks.set(id, part);
+  return part;
 }
 
 function decideAction(

@@ -5,12 +5,13 @@
  */
 import { awsPrincipalsOf, isAllow, isRecord, kmsActionsOf, listOf, statementsOf } from './statements';
 import { AppModel, KmsKeyModel, PrincipalModel } from '../../app-model/app-model';
+import { principalLookup } from '../../app-model/principal-lookup';
 import { isUnresolvedText } from '../../app-model/unresolved';
 import { parseAwsPrincipal } from '../../policy/principal';
 import { LITERAL_QUESTION, LITERAL_STAR, hasWildcard, matchesWildcard } from '../../policy/wildcard';
 
 /** An identity Allow statement that grants KMS actions, read once: its actions and the resources it names. */
-interface KmsGrant {
+export interface KmsGrant {
   readonly actions: readonly string[];
   /** Resource patterns; undefined when any resource may match (NotResource, a value unknown offline). */
   readonly resources?: readonly string[];
@@ -19,7 +20,7 @@ interface KmsGrant {
 /** The KMS grants of each identity document, read once per document (the rules ask about every key of the app). */
 const grantsByDocument = new WeakMap<object, KmsGrant[]>();
 
-function kmsGrantsOf(doc: unknown): KmsGrant[] {
+export function kmsGrantsOf(doc: unknown): KmsGrant[] {
   if (typeof doc !== 'object' || doc === null) return [];
   let grants = grantsByDocument.get(doc);
   if (!grants) {
@@ -75,8 +76,7 @@ export function roleOrUser(value: string): { type: 'role' | 'user'; account: str
 /** The app's principal for a role or user ARN, by account, kind and name (IAM names ignore case). */
 export function appPrincipalFor(model: AppModel, arn: string): PrincipalModel | undefined {
   const named = roleOrUser(arn);
-  if (!named) return undefined;
-  return model.principals.find((p) => p.kind === named.type && p.account === named.account && p.name.toLowerCase() === named.name.toLowerCase());
+  return named ? principalLookup(model.principals)(named.type, named.account, named.name) : undefined;
 }
 
 /**
@@ -123,7 +123,7 @@ function reachIndexOf(model: AppModel): ReachIndex {
 }
 
 /** A resource pattern that matches only itself (matchesWildcard compares it as it is). */
-function isLiteral(pattern: string): boolean {
+export function isLiteral(pattern: string): boolean {
   return !hasWildcard(pattern) && !pattern.includes(LITERAL_STAR) && !pattern.includes(LITERAL_QUESTION);
 }
 
