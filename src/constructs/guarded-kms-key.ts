@@ -496,7 +496,7 @@ export class GuardedKmsKey extends kms.Key {
       const everyone = toList(principal.AWS).includes('*');
       this.intent.deny('resource-policy', toList(json.Action), [], {
         ...(everyone ? {} : { principalArns: toList(principal.AWS), services: toList(principal.Service) }),
-        conditional: Object.keys(json.Condition ?? {}).length > 0,
+        ...(json.Condition !== undefined ? { conditions: json.Condition } : {}),
       });
     } else {
       // The key's required context applies to every Allow, unless the statement already requires it (a share does).

@@ -78,6 +78,14 @@ export interface IntentDeny {
    * @default false
    */
   readonly conditional?: boolean;
+  /**
+   * The conditions of a conditional Deny, as the key wrote them (values that refer to another stack's resources left
+   * out, their keys in `unrecorded`): KmsGuard-IntentDrift looks for the Deny with exactly these in the key policy.
+   * @default - none recorded (intents written before this field: the Deny is not looked for)
+   */
+  readonly conditions?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Condition keys of the Deny the construct could not record. @default - none */
+  readonly unrecorded?: readonly string[];
 }
 
 export interface DeclaredIntent {
@@ -111,8 +119,10 @@ export function readIntent(value: unknown): IntentReading {
   for (const [i, d] of value.denies.entries()) {
     if (!isRecord(d) || !isStringArray(d.actions) || !Array.isArray(d.except) || !d.except.every(isPrincipal)
       || (d.principals !== undefined && !(Array.isArray(d.principals) && d.principals.every(isPrincipal)))
-      || (d.conditional !== undefined && typeof d.conditional !== 'boolean')) {
-      return { problem: `denies[${i}]: expected { purpose, actions: string[], except: principals, principals?: principals, conditional?: boolean }, got ${describe(d)}` };
+      || (d.conditional !== undefined && typeof d.conditional !== 'boolean')
+      || (d.conditions !== undefined && !(isRecord(d.conditions) && Object.values(d.conditions).every(isRecord)))
+      || (d.unrecorded !== undefined && !isStringArray(d.unrecorded))) {
+      return { problem: `denies[${i}]: expected { purpose, actions: string[], except: principals, principals?: principals, conditional?: boolean, conditions?: an IAM Condition block, unrecorded?: string[] }, got ${describe(d)}` };
     }
   }
   return { intent: value as unknown as DeclaredIntent };

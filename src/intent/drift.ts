@@ -20,7 +20,8 @@
  * that the analysis denies is not `missing`, since the intent declares the key half only.
  */
 import { declaredActions, expandActions } from './declared-actions';
-import { DeclaredIntent, IntentGrant, IntentPrincipal } from './declared-intent';
+import { hasDeclaredDeny } from './declared-deny';
+import { DeclaredIntent, IntentDeny, IntentGrant, IntentPrincipal } from './declared-intent';
 import { AccessPath, ActionAccess, KeyAccess, SubjectAccess } from '../analysis/access/model';
 import { AppModel } from '../app-model/app-model';
 import { isUnresolvedText } from '../app-model/unresolved';
@@ -132,6 +133,9 @@ export function intentDrift(model: AppModel, access: KeyAccess, intent: Declared
     }
   }
 
+  const keyModel = model.keys.find((k) => k.stackName === key.stackName && k.logicalId === key.logicalId);
+  if (keyModel) out.push(...droppedDenies(keyModel.policy, denies));
+
   // Missing: each declared (principal, action) that no subject standing for the principal is allowed. Only the actions
   // the analysis asked (key actions: an expanded `kms:*` also names IAM-only ones such as kms:CreateKey).
   const asked = new Set(access.subjects.flatMap((s) => s.capabilities.flatMap((c) => c.actions.map((a) => a.action))));
@@ -164,6 +168,32 @@ export function intentDrift(model: AppModel, access: KeyAccess, intent: Declared
         out.push({ kind: 'missing', principal: label, idValue, actions: lacking, detail: `declared (${grant.purpose}) but denied: ${why}` });
       }
     }
+  }
+  return out;
+}
+
+/**
+ * Conditional Denies that are no longer in the key policy as declared (declared-deny.ts): the effective access cannot
+ * show them, since a request meeting their conditions is allowed with or without them.
+ */
+function droppedDenies(policy: unknown, denies: ReadonlyArray<{ deny: IntentDeny; principals?: readonly Ref[] }>): DriftItem[] {
+  const out: DriftItem[] = [];
+  for (const { deny, principals } of denies) {
+    if (!deny.conditional || deny.conditions === undefined || Object.keys(deny.conditions).length === 0) continue;
+    // Denies naming services or principals unknown offline are left to the access comparison.
+    if (principals?.some((r) => r.kind !== 'arn' && !(r.kind === 'path' && r.arn !== undefined))) continue;
+    const arns = (principals ?? []).map((r) => (r as { arn: string }).arn);
+    if (hasDeclaredDeny(policy, deny, arns)) continue;
+    const conditions = Object.entries(deny.conditions).flatMap(([operator, keys]) => Object.entries(keys).map(([k, v]) => `${operator} ${k} ${JSON.stringify(v)}`));
+    out.push({
+      kind: 'weakened',
+      principal: principals === undefined ? 'everyone ("*")' : principals.map((r) => r.label).join(', '),
+      idValue: principals === undefined ? 'Anyone' : (principals[0] as { idValue: string }).idValue,
+      actions: [...deny.actions],
+      detail: `the Deny declared through the key's addToResourcePolicy (${conditions.join('; ')}) is not in the key policy as declared: `
+        + 'an override or escape hatch removed it or changed its actions, principals or conditions, so requests it refused (from outside the '
+        + 'allowed networks, for VpceRestrictedKey) may now be allowed',
+    });
   }
   return out;
 }

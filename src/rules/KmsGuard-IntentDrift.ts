@@ -37,7 +37,9 @@ export const IntentDrift: Rule = {
     + 'with which conditions, in the key\'s CloudFormation Metadata, as the key policy states them; statements added through the key\'s own '
     + 'addToResourcePolicy (by the user, or by aws-cdk-lib constructs given the key) are declared too. Escape hatches and overrides on the key\'s '
     + 'policy, and IAM policies that an account delegation in the key policy lets through, can change who can use the key after the construct '
-    + 'made its policy; the construct\'s own checks never see them. This rule compares the effective access computed from the final templates with that intent.',
+    + 'made its policy; the construct\'s own checks never see them. This rule compares the effective access computed from the final templates with that intent, '
+    + 'and looks for each conditional Deny the key declared (VpceRestrictedKey\'s network restriction) in the final key policy: a request that meets its '
+    + 'conditions is allowed with or without it, so only the policy shows that it was removed or widened.',
   docLink: ruleDocLink(ID),
   findingIds: [
     'Principal::<construct path of the role or user>', 'Principal::<role|user>/<name> (one the app does not define)', 'Principal::Deployer',

@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { ENV, OTHER_ACCOUNT } from './helpers';
-import { CrossAccountKeyShare, GuardedKmsKey, KeyCapability } from '../../src';
+import { CrossAccountKeyShare, GuardedKmsKey, KeyCapability, VpceRestrictedKey } from '../../src';
 import { buildAppModel } from '../../src/app-model/app-model';
 import { INTENT_METADATA_KEY } from '../../src/intent/declared-intent';
 import { Finding } from '../../src/rules/finding';
@@ -187,6 +187,62 @@ describe('KmsGuard-IntentDrift', () => {
     const { app, key } = keyApp();
     key.addToResourcePolicy(new iam.PolicyStatement({ effect: iam.Effect.DENY, principals: [new iam.AnyPrincipal()], actions: ['kms:Encrypt'], resources: ['*'] }));
     expect(drift(app)).toEqual([]);
+  });
+
+  describe('VpceRestrictedKey\'s network restriction (a conditional Deny the analysis cannot see go)', () => {
+    function restrictedApp(props: { vpcs?: boolean } = {}): { app: App; stack: Stack; key: VpceRestrictedKey } {
+      const app = new App();
+      const stack = new Stack(app, 'S', { env: ENV });
+      const root = new iam.AccountRootPrincipal();
+      const admin = new iam.Role(stack, 'Admin', { assumedBy: root });
+      const user = new iam.Role(stack, 'User', { assumedBy: root });
+      const vpc = props.vpcs ? new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0 }) : undefined;
+      const key = new VpceRestrictedKey(stack, 'Key', {
+        administrators: [admin],
+        users: [{ grantee: user, capabilities: [KeyCapability.ENCRYPT_DECRYPT] }],
+        ...(vpc ? { vpcs: [vpc] } : { allowedVpcIds: ['vpc-0a1b2c3d4e5f60718'] }),
+        validation: false,
+      });
+      return { app, stack, key };
+    }
+    const withDeny = (stack: Stack, key: VpceRestrictedKey, change: (st: Record<string, any>) => Record<string, any> | undefined): void => {
+      const policy = stack.resolve((key.node.defaultChild as kms.CfnKey).keyPolicy);
+      const statements = policy.Statement.map((st: Record<string, any>) => (st.Sid === 'DenyUseOutsideAllowedNetworks' ? change(st) : st)).filter((st: unknown) => st !== undefined);
+      (key.node.defaultChild as kms.CfnKey).addPropertyOverride('KeyPolicy', JSON.parse(JSON.stringify({ ...policy, Statement: statements })));
+    };
+
+    test('as constructed, by VPC id or with the endpoint it manages, it has no drift', () => {
+      expect(drift(restrictedApp().app)).toEqual([]);
+      expect(drift(restrictedApp({ vpcs: true }).app)).toEqual([]);
+    });
+
+    test('an override removing the Deny is weakened, for everyone', () => {
+      const { app, stack, key } = restrictedApp();
+      withDeny(stack, key, () => undefined);
+      const findings = drift(app);
+      expect(summary(findings)).toEqual(['Principal::Anyone error']);
+      expect(findings[0].message).toMatch(/weakened \(a declared condition is not enforced\): kms:Encrypt, kms:Decrypt, /);
+      expect(findings[0].message).toContain('StringNotEquals aws:SourceVpc ["vpc-0a1b2c3d4e5f60718"]');
+      expect(findings[0].message).toContain('is not in the key policy as declared');
+    });
+
+    test('an override admitting another VPC, or adding a condition that makes the Deny apply less, is weakened', () => {
+      const widened = restrictedApp();
+      withDeny(widened.stack, widened.key, (st) => ({ ...st, Condition: { ...st.Condition, StringNotEquals: { 'aws:SourceVpc': ['vpc-0a1b2c3d4e5f60718', 'vpc-0ffffffffffffffff'] } } }));
+      expect(summary(drift(widened.app))).toEqual(['Principal::Anyone error']);
+      const narrowed = restrictedApp();
+      withDeny(narrowed.stack, narrowed.key, (st) => ({ ...st, Condition: { ...st.Condition, IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } }));
+      expect(summary(drift(narrowed.app))).toEqual(['Principal::Anyone error']);
+    });
+
+    test('an override taking actions out of the Deny is weakened; one renaming its Sid or reordering its actions is not', () => {
+      const fewer = restrictedApp();
+      withDeny(fewer.stack, fewer.key, (st) => ({ ...st, Action: st.Action.filter((a: string) => a !== 'kms:Decrypt') }));
+      expect(summary(drift(fewer.app))).toEqual(['Principal::Anyone error']);
+      const same = restrictedApp();
+      withDeny(same.stack, same.key, (st) => ({ ...st, Sid: 'Renamed', Action: [...st.Action].reverse() }));
+      expect(drift(same.app)).toEqual([]);
+    });
   });
 
   test('an IAM policy on another role is extra once the key policy delegates to the account, and denied (no drift) while it does not', () => {

@@ -52,18 +52,26 @@ export class IntentRecorder {
     });
   }
 
-  /** Everyone (or `options.principalArns`) but `exceptArns` is denied `actions`, under conditions when `options.conditional`. */
+  /**
+   * Everyone (or `options.principalArns`) but `exceptArns` is denied `actions`, under `options.conditions` when given
+   * (recorded whole, reach keys included: the Deny's conditions are what KmsGuard-IntentDrift finds again in the key
+   * policy).
+   */
   public deny(
     purpose: IntentDeny['purpose'], actions: readonly string[], exceptArns: readonly string[],
-    options: { readonly principalArns?: readonly string[]; readonly services?: readonly string[]; readonly conditional?: boolean } = {},
+    options: { readonly principalArns?: readonly string[]; readonly services?: readonly string[]; readonly conditions?: ConditionJson } = {},
   ): void {
     const principals = [...(options.principalArns ?? []).map((a) => this.principal(a)), ...(options.services ?? []).map((s) => ({ service: s }))];
+    const conditional = Object.keys(options.conditions ?? {}).length > 0;
+    const { kept, unrecorded } = this.conditions(options.conditions, true);
     this.denies.push({
       purpose,
       actions: [...actions],
       except: exceptArns.map((a) => this.principal(a)),
       ...(principals.length > 0 ? { principals } : {}),
-      ...(options.conditional ? { conditional: true } : {}),
+      ...(conditional ? { conditional: true } : {}),
+      ...(kept ? { conditions: kept } : {}),
+      ...(unrecorded.length > 0 ? { unrecorded } : {}),
     });
   }
 
@@ -144,16 +152,16 @@ export class IntentRecorder {
   }
 
   /**
-   * The conditions the intent records: without the reach conditions, and without values that refer to another
-   * stack's resources (recording them would make the key's stack depend on that stack; the key policy leaves them
-   * out for the same reason).
+   * The conditions the intent records: without the reach conditions (unless `withReach`), and without values that
+   * refer to another stack's resources (recording them would make the key's stack depend on that stack; the key policy
+   * leaves them out for the same reason).
    */
-  private conditions(conditions: ConditionJson | undefined): { kept?: ConditionJson; unrecorded: string[] } {
+  private conditions(conditions: ConditionJson | undefined, withReach = false): { kept?: ConditionJson; unrecorded: string[] } {
     const kept: ConditionJson = {};
     const unrecorded: string[] = [];
     for (const [operator, block] of Object.entries(conditions ?? {})) {
       for (const [key, value] of Object.entries(block)) {
-        if (REACH_KEYS.test(key)) continue;
+        if (!withReach && REACH_KEYS.test(key)) continue;
         const values = Array.isArray(value) ? value : [value];
         const foreign = values.some((v) => Token.isUnresolved(v) && referencedResources(v).some((r) => Stack.of(r) !== this.stack));
         if (foreign) {
