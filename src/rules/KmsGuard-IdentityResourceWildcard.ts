@@ -18,12 +18,12 @@
  * guess; the statement is reported as "cannot verify" instead, unless the value is an attribute of a resource
  * (`Fn::GetAtt Key.Arn`), which is one resource's ARN, never a pattern. Pure.
  */
-import { Finding, findingId } from './finding';
+import { Finding } from './finding';
 import { Rule, kmsGuide, ruleDocLink } from './rule';
 import { KEY_POLICY_ACTIONS, usesFirst } from './support/actions';
+import { TakenIds, identityFinding } from './support/identity-finding';
 import { keyName, principalName } from './support/key-finding';
 import { delegatesToIam } from './support/principals';
-import { principalLocation } from './support/reaching-documents';
 import { StatementRef, conditionEntriesOf, isAllow, isPositive, kmsActionsOf, listOf, listText, statementJson, statementsOf } from './support/statements';
 import { AppModel, KmsKeyModel, PrincipalModel } from '../app-model/app-model';
 import { isUnresolvedText } from '../app-model/unresolved';
@@ -45,24 +45,15 @@ export const IdentityResourceWildcard: Rule = {
   check: (model: AppModel): Finding[] => model.principals.flatMap((p) => principalFindings(model, p)),
 };
 
-function principalFindings(model: AppModel, p: PrincipalModel): Finding[] {
+function principalFindings(model: AppModel, principal: PrincipalModel): Finding[] {
   const out: Finding[] = [];
-  const ids = new Set<string>();
-  p.identityPolicies.forEach((doc, index) => {
-    const source = p.identityPolicySources[index] ?? `identity policy #${index}`;
+  const taken: TakenIds = new Map();
+  principal.identityPolicies.forEach((doc, index) => {
+    const source = principal.identityPolicySources[index] ?? `identity policy #${index}`;
     for (const ref of statementsOf(doc)) {
-      const verdict = judge(model, p, ref.statement);
+      const verdict = judge(model, principal, ref.statement);
       if (verdict === undefined) continue;
-      let id = findingId('Statement', ref.idPart);
-      if (ids.has(id)) id = findingId('Statement', `${ref.idPart} of identity policy ${index}`);
-      ids.add(id);
-      out.push({
-        ruleId: ID,
-        findingId: id,
-        severity: 'warning',
-        location: principalLocation(p, source, ref.label, 'Resource') as unknown as Finding['location'],
-        message: message(p, ref, source, verdict, id),
-      });
+      out.push(identityFinding(ID, 'warning', { principal, source, index, ref }, 'Resource', taken, (id) => message(principal, ref, source, verdict, id)));
     }
   });
   return out;

@@ -28,11 +28,12 @@
 import { Finding, findingId } from './finding';
 import { Rule, kmsGuide, ruleDocLink } from './rule';
 import { holdsWhenAbsent } from './support/absent-key';
+import { TakenIds, identityFinding } from './support/identity-finding';
 import { keyFinding, keyName, principalName } from './support/key-finding';
-import { principalLocation, reachingDocuments } from './support/reaching-documents';
+import { reachingDocuments } from './support/reaching-documents';
 import { conditionOfField, readerIssues, statementOfIssue } from './support/reader-issues';
 import { ConditionEntry, StatementRef, conditionEntriesOf, isPositive, kmsActionsOf, listOf, statementJson, statementsOf } from './support/statements';
-import { AppModel, KmsKeyModel, PrincipalModel } from '../app-model/app-model';
+import { AppModel, KmsKeyModel } from '../app-model/app-model';
 import { isUnresolvedText } from '../app-model/unresolved';
 import { Issue } from '../policy/issues';
 
@@ -81,25 +82,14 @@ function keyPolicyFindings(key: KmsKeyModel): Finding[] {
 /** The identity documents of the app's principals that can reach some key of the app, each checked once. */
 function identityFindings(model: AppModel): Finding[] {
   const out: Finding[] = [];
-  const idsByPrincipal = new Map<PrincipalModel, Set<string>>();
-  for (const { principal: p, document, index, source } of reachingDocuments(model)) {
-    const ids = idsByPrincipal.get(p) ?? new Set<string>();
-    idsByPrincipal.set(p, ids);
+  const taken: TakenIds = new Map();
+  for (const { principal, document, index, source } of reachingDocuments(model)) {
     // Only statements about KMS: a condition of another service's statement is that service's business.
     const statements = statementsOf(document).filter((s) => kmsActionsOf(s.statement).length > 0);
     for (const [ref, problems] of problemsOf(document, 'identity', statements)) {
       const verdict = verdictOf(ref.statement, problems);
-      let id = findingId('Statement', ref.idPart);
-      // Two identity policies of one principal may both have a `statement #0`.
-      if (ids.has(id)) id = findingId('Statement', `${ref.idPart} of identity policy ${index}`);
-      ids.add(id);
-      out.push({
-        ruleId: ID,
-        findingId: id,
-        severity: verdict.severity,
-        location: principalLocation(p, source, ref.label, problems[0].field) as unknown as Finding['location'],
-        message: `${ref.label} of ${source}, an identity policy of ${principalName(p)} that reaches a KMS key of the app, ${verdict.consequence}: ${problems.map((x) => x.text).join('; ')}. Received: ${statementJson(ref.statement)}. ${advice(id)}`,
-      });
+      out.push(identityFinding(ID, verdict.severity, { principal, source, index, ref }, problems[0].field, taken,
+        (id) => `${ref.label} of ${source}, an identity policy of ${principalName(principal)} that reaches a KMS key of the app, ${verdict.consequence}: ${problems.map((x) => x.text).join('; ')}. Received: ${statementJson(ref.statement)}. ${advice(id)}`));
     }
   }
   return out;

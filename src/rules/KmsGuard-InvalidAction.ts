@@ -22,9 +22,10 @@
  */
 import { Finding, findingId } from './finding';
 import { Rule, kmsGuide, ruleDocLink } from './rule';
+import { TakenIds, identityFinding } from './support/identity-finding';
 import { keyFinding, keyName, principalName } from './support/key-finding';
 import { nearestKmsAction } from './support/nearest-action';
-import { principalLocation, reachingDocuments } from './support/reaching-documents';
+import { reachingDocuments } from './support/reaching-documents';
 import { StatementRef, kmsActionsOf, listOf, statementJson, statementsOf } from './support/statements';
 import { AppModel, KmsKeyModel } from '../app-model/app-model';
 import { isUnresolvedText } from '../app-model/unresolved';
@@ -72,25 +73,15 @@ function keyPolicyFindings(key: KmsKeyModel): Finding[] {
 
 function identityFindings(model: AppModel): Finding[] {
   const out: Finding[] = [];
-  const idsByPrincipal = new Map<object, Set<string>>();
-  for (const { principal: p, document, index, source } of reachingDocuments(model)) {
-    const ids = idsByPrincipal.get(p) ?? new Set<string>();
-    idsByPrincipal.set(p, ids);
+  const taken: TakenIds = new Map();
+  for (const { principal, document, index, source } of reachingDocuments(model)) {
     for (const ref of statementsOf(document)) {
       // Statements about other services only are theirs; a KMS statement with a typo among its KMS actions is ours.
       if (!mentionsKms(ref.statement)) continue;
       const bad = badValuesOf(ref.statement, 'identity');
       if (bad.length === 0) continue;
-      let id = findingId('Statement', ref.idPart);
-      if (ids.has(id)) id = findingId('Statement', `${ref.idPart} of identity policy ${index}`);
-      ids.add(id);
-      out.push({
-        ruleId: ID,
-        findingId: id,
-        severity: severityOf(bad),
-        location: principalLocation(p, source, ref.label, bad[0].field) as unknown as Finding['location'],
-        message: `${ref.label} of ${source}, an identity policy of ${principalName(p)} that reaches a KMS key of the app: ${bad.map((b) => b.text).join('; ')}. ${tail(ref, id)}`,
-      });
+      out.push(identityFinding(ID, severityOf(bad), { principal, source, index, ref }, bad[0].field, taken,
+        (id) => `${ref.label} of ${source}, an identity policy of ${principalName(principal)} that reaches a KMS key of the app: ${bad.map((b) => b.text).join('; ')}. ${tail(ref, id)}`));
     }
   }
   return out;

@@ -80,28 +80,41 @@ function markedSubject(ks: KeySetting, spec: SubjectSpec) {
   };
 }
 
-/** Evaluates one subject; `member` says whether it is a member of `setting.organization`. */
-export function evaluateSubject(ks: KeySetting, spec: SubjectSpec, member: boolean): SubjectAccess {
-  const key = ks.key;
-  const { classify, marks, identity, possible, boundaryStrict, boundaryPermissive } = markedSubject(ks, spec);
-  const notes = [...spec.notes];
-  const endpointsInPlay = ks.endpointsMentioned ? ks.endpoints : [];
-
+/**
+ * What a subject's answers depend on that is unknown offline (named for uncertain answers), and the readings to ask:
+ * the permissive one too when some policy in play holds unknown values, so that an answer that depends on them is
+ * shown as such. `endpoints`: those the requests may go through.
+ */
+function uncertaintiesOf(
+  ks: KeySetting, spec: SubjectSpec, m: ReturnType<typeof markedSubject>, endpoints: readonly EndpointOption[],
+): { unknowns: string[]; readings: Reading[] } {
+  const { marks, identity, possible, boundaryStrict } = m;
   const unknowns = [...new Set([
     ...spec.unknowns,
     ...ks.unknowns,
     ...marks.key.unknown,
     ...identity.flatMap((p) => p.unknown),
     ...boundaryStrict?.unknown ?? [],
-    ...endpointsInPlay.flatMap((e) => (e.inApp ? marks.endpoints.get(e.id)?.unknown ?? [] : [`the policy of ${e.label}`])),
+    ...endpoints.flatMap((e) => (e.inApp ? marks.endpoints.get(e.id)?.unknown ?? [] : [`the policy of ${e.label}`])),
   ])];
   const permissiveNeeded = possible.length > 0
     || spec.boundaryStrict !== spec.boundaryPermissive
     || containsUnresolved(marks.key.document)
     || identity.some((p) => containsUnresolved(p.document))
     || containsUnresolved(boundaryStrict?.document)
-    || endpointsInPlay.some((e) => !e.inApp || containsUnresolved(marks.endpoints.get(e.id)?.document));
-  const readings: Reading[] = permissiveNeeded ? ['strict', 'permissive'] : ['strict'];
+    || endpoints.some((e) => !e.inApp || containsUnresolved(marks.endpoints.get(e.id)?.document));
+  return { unknowns, readings: permissiveNeeded ? ['strict', 'permissive'] : ['strict'] };
+}
+
+/** Evaluates one subject; `member` says whether it is a member of `setting.organization`. */
+export function evaluateSubject(ks: KeySetting, spec: SubjectSpec, member: boolean): SubjectAccess {
+  const key = ks.key;
+  const marked = markedSubject(ks, spec);
+  const { classify, marks, identity, possible, boundaryStrict, boundaryPermissive } = marked;
+  const notes = [...spec.notes];
+  const endpointsInPlay = ks.endpointsMentioned ? ks.endpoints : [];
+
+  const { unknowns, readings } = uncertaintiesOf(ks, spec, marked, endpointsInPlay);
 
   // What the policies mention, for the witnesses: every document either reading may use.
   const infos: PolicyInfo[] = [
@@ -194,23 +207,10 @@ export function explainRequest(ks: KeySetting, spec: SubjectSpec, member: boolea
   readonly evaluations: readonly ExplainedEvaluation[];
   readonly unknowns: readonly string[];
 } {
-  const { marks, identity, possible, boundaryStrict, boundaryPermissive } = markedSubject(ks, spec);
+  const marked = markedSubject(ks, spec);
+  const { marks, identity, possible, boundaryStrict, boundaryPermissive } = marked;
   const endpoint = request.endpoint === undefined ? undefined : ks.endpoints.find((e) => e.id === request.endpoint);
-  const unknowns = [...new Set([
-    ...spec.unknowns,
-    ...ks.unknowns,
-    ...marks.key.unknown,
-    ...identity.flatMap((p) => p.unknown),
-    ...boundaryStrict?.unknown ?? [],
-    ...(endpoint ? (endpoint.inApp ? marks.endpoints.get(endpoint.id)?.unknown ?? [] : [`the policy of ${endpoint.label}`]) : []),
-  ])];
-  const permissiveNeeded = possible.length > 0
-    || spec.boundaryStrict !== spec.boundaryPermissive
-    || containsUnresolved(marks.key.document)
-    || identity.some((p) => containsUnresolved(p.document))
-    || containsUnresolved(boundaryStrict?.document)
-    || (endpoint !== undefined && (!endpoint.inApp || containsUnresolved(marks.endpoints.get(endpoint.id)?.document)));
-  const readings: Reading[] = permissiveNeeded ? ['strict', 'permissive'] : ['strict'];
+  const { unknowns, readings } = uncertaintiesOf(ks, spec, marked, endpoint ? [endpoint] : []);
   const variant: Variant = {
     requires: [],
     picks: [],

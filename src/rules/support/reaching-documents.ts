@@ -61,15 +61,3 @@ export function reachingDocuments(model: AppModel): readonly ReachingDocument[] 
 
 const NONE = Number.MAX_SAFE_INTEGER;
 const cache = new WeakMap<AppModel, readonly ReachingDocument[]>();
-
-/** A finding's location on a principal of the app, in one of its identity policies. */
-export function principalLocation(p: PrincipalModel, policy: string, statement: string, field: string): Record<string, string> {
-  return {
-    stackName: p.stackName,
-    logicalId: p.logicalId,
-    ...(p.constructPath !== undefined ? { constructPath: p.constructPath } : {}),
-    policy,
-    statement,
-    field,
-  };
-}
