@@ -11,6 +11,7 @@ import {
 import { SERVICE_GRANT_OPERATIONS, serviceEncryptionContext, viaServiceOf } from './service-requests';
 import { AppModel, EncryptedResourceModel, KmsKeyModel } from '../app-model/app-model';
 import { EvaluationResult, KmsAccessEvaluator } from '../evaluator/kms-access-evaluator';
+import { sessionRoleArn } from '../policy/principal';
 
 export const DEPLOYER_CANNOT_CREATE = 'deployer-cannot-create';
 
@@ -43,7 +44,7 @@ function checkResource(resource: EncryptedResourceModel, key: KmsKeyModel, deplo
   const crossAccount = accountOfArn(deployerArn) !== key.account;
   const decide = (action: string, identityPolicies: unknown[]): EvaluationResult => KmsAccessEvaluator.evaluate({
     key: keyScenario(key),
-    caller: { arn: session, identityPolicies, ...deployerOrganization(key.policy) },
+    caller: { arn: session, ...sessionRoleArn(deployerArn), identityPolicies, ...deployerOrganization(key.policy) },
     request: requestFor(resource, action, via),
   });
   const denied: Array<{ action: string; result: EvaluationResult }> = [];

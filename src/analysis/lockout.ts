@@ -10,6 +10,7 @@ import { AppModel, KmsKeyModel } from '../app-model/app-model';
 import { readPolicy } from '../app-model/policy-readings';
 import { containsUnresolved, findPlaceholders } from '../app-model/unresolved';
 import { KmsAccessEvaluator } from '../evaluator/kms-access-evaluator';
+import { sessionRoleArn } from '../policy/principal';
 
 export const LOCKOUT = 'lockout';
 
@@ -46,7 +47,7 @@ function lockoutFinding(key: KmsKeyModel, deployerArn: string, session: string):
   // if those unseen policies allow kms:PutKeyPolicy; the message says so, but the check does not rely on it.
   const decide = (action: string, identityPolicies: unknown[]): ReturnType<typeof KmsAccessEvaluator.evaluate> => KmsAccessEvaluator.evaluate({
     key: keyScenario(key),
-    caller: { arn: session, identityPolicies, ...deployerOrganization(key.policy) },
+    caller: { arn: session, ...sessionRoleArn(deployerArn), identityPolicies, ...deployerOrganization(key.policy) },
     request: { action, newKeyPolicy: key.policy },
   });
   const failed: string[] = [];
@@ -68,7 +69,7 @@ function lockoutFinding(key: KmsKeyModel, deployerArn: string, session: string):
     const passes = WRITES.every((action) => {
       const result = KmsAccessEvaluator.evaluate({
         key: { ...keyScenario(key), policy: permissive },
-        caller: { arn: session, identityPolicies: [], ...deployerOrganization(key.policy) },
+        caller: { arn: session, ...sessionRoleArn(deployerArn), identityPolicies: [], ...deployerOrganization(key.policy) },
         request: { action, newKeyPolicy: permissive },
       });
       return result.errors.length === 0 && result.lockoutSafetyCheck !== 'failed';

@@ -7,6 +7,7 @@
 import { Authorization, authorize } from './engine';
 import { checkRequestInput, checkScenarioInput } from './input-checks';
 import { CallerModel, Environment, readEnvironment, readRequest } from './scenario';
+import { sessionRolePathIssue } from './session-role-path';
 import { Issue, IssueCollector } from '../policy/issues';
 import { isObject } from '../policy/policy-document';
 
@@ -132,10 +133,13 @@ export class CompiledScenario {
       };
       return CompiledScenario._create(undefined, [issue], this._defaultRequest, this._name);
     }
-    const issues = caller._issues.length === 0 ? this._issues : [...this._issues, ...caller._issues];
+    let issues = caller._issues.length === 0 ? this._issues : [...this._issues, ...caller._issues];
     // A caller that could not be read has an error, and so has a key part without environment: both then evaluate to
     // an implicit deny with the error.
     const env = this._env && caller._caller ? { ...this._env, caller: caller._caller } : undefined;
+    // What needs the key's policies and the caller together (readEnvironment checks it for a scenario compiled whole).
+    const pathIssue = env ? sessionRolePathIssue(env) : undefined;
+    if (pathIssue) issues = [...issues, pathIssue];
     return CompiledScenario._create(env, issues, this._defaultRequest, this._name);
   }
 

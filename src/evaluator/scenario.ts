@@ -5,13 +5,14 @@
 import { ActionProfile, catalogueProfile } from './action-profile';
 import { CompiledPolicy } from './compiled-policy';
 import { ContextValue } from './context';
+import { sessionRolePathIssue } from './session-role-path';
 import { KeyArn, isAccountId, parseAliasArn, parseKeyArn } from '../policy/arn';
 import { ALIAS_AND_KEY_ACTIONS, actionFacts } from '../policy/catalogue';
 import { hasOwn } from '../policy/has-own';
 import { InputBoundCodes, IssueCollector, MAX_STRING_LENGTH, clip, show, tooLongMessage } from '../policy/issues';
 import { isObject, parsePolicyDocument } from '../policy/policy-document';
 import { PolicyKind } from '../policy/policy-kind';
-import { Caller, PrincipalEntry, isServicePrincipal, parseAwsPrincipal, parseCaller } from '../policy/principal';
+import { Caller, PrincipalEntry, isServicePrincipal, parseAwsPrincipal, parseCaller, withRoleArn } from '../policy/principal';
 
 export interface KeyModel {
   readonly arn: string;
@@ -32,6 +33,8 @@ export interface KeyModel {
 
 export interface CallerModel {
   readonly identity: Caller;
+  /** `caller.roleArn`: the ARN of a session's role, with its path (aws:PrincipalArn); session-role-path.ts. */
+  readonly roleArn?: string;
   readonly identityPolicies: readonly CompiledPolicy[];
   readonly permissionsBoundary?: CompiledPolicy;
   readonly sessionPolicy?: CompiledPolicy;
@@ -99,7 +102,7 @@ export interface RequestModel {
 
 const SCENARIO_FIELDS = new Set(['name', '$comment', 'key', 'caller', 'serviceControlPolicies', 'resourceControlPolicies', 'vpcEndpoint', 'grants', 'request']);
 const KEY_FIELDS = new Set(['arn', 'policy', 'keySpec', 'keyUsage', 'keyOrigin', 'multiRegion', 'multiRegionKeyType', 'aliases', 'tags']);
-const CALLER_FIELDS = new Set(['arn', 'identityPolicies', 'permissionsBoundary', 'sessionPolicy', 'tags', 'orgId']);
+const CALLER_FIELDS = new Set(['arn', 'roleArn', 'identityPolicies', 'permissionsBoundary', 'sessionPolicy', 'tags', 'orgId']);
 const REQUEST_FIELDS = new Set(['action', 'keyId', 'encryptionContext', 'grantId', 'createGrant', 'newKeyPolicy', 'bypassPolicyLockoutSafetyCheck', 'aliasArn', 'destinationKey', 'context']);
 
 /** Reads the environment part of a scenario (all but `request`). */
@@ -116,7 +119,10 @@ export function readEnvironment(raw: Record<string, unknown>, issues: IssueColle
   // A key that was given but could not be read has its errors already: without an environment, the request is not
   // checked against it, so it draws no second, false error that the scenario has no key.
   if (!caller || (raw.key !== undefined && !key)) return undefined;
-  return { key, caller, scps, rcps, endpoint, grants };
+  const env: Environment = { key, caller, scps, rcps, endpoint, grants };
+  const pathIssue = sessionRolePathIssue(env);
+  if (pathIssue) issues.error(pathIssue.code, pathIssue.message, pathIssue, pathIssue.field);
+  return env;
 }
 
 /** Reads `request`, checking it against the environment (a key operation needs a key, ...). */
@@ -314,7 +320,37 @@ function readCaller(raw: unknown, issues: IssueCollector): CallerModel | undefin
     issues.warning('service-principal-policies', 'an AWS service principal has no IAM policies, permissions boundary or session policy: they are ignored', { field: 'caller' });
   }
   if (!identity) return undefined;
-  return { identity, identityPolicies, permissionsBoundary, sessionPolicy, tags: lowerKeyed(tags), orgId };
+  const roleArn = raw.roleArn === undefined ? undefined : readRoleArn(raw.roleArn, identity, issues);
+  return {
+    identity: roleArn ? withRoleArn(identity, roleArn) : identity,
+    ...(roleArn ? { roleArn } : {}),
+    identityPolicies,
+    permissionsBoundary,
+    sessionPolicy,
+    tags: lowerKeyed(tags),
+    orgId,
+  };
+}
+
+/**
+ * `caller.roleArn`: for an assumed-role session, its role's ARN with the role's path, which the session ARN does not
+ * carry and aws:PrincipalArn holds (session-role-path.ts). It must name the session's role: same partition, account
+ * and name (IAM role names are unique in an account without regard to case).
+ */
+function readRoleArn(raw: unknown, caller: Caller, issues: IssueCollector): string | undefined {
+  const where = { field: 'caller.roleArn' };
+  if (caller.kind !== 'assumed-role') {
+    issues.error('invalid-field', `caller.roleArn is for an assumed-role session (arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION), and caller.arn is ${caller.description}: remove caller.roleArn`, where);
+    return undefined;
+  }
+  const entry = typeof raw === 'string' && raw.length <= MAX_STRING_LENGTH ? parseAwsPrincipal(raw) : undefined;
+  const role = entry && 'type' in entry && entry.type === 'role' ? entry : undefined;
+  if (!role || role.partition !== caller.partition || role.account !== caller.account || role.name.toLowerCase() !== caller.name?.toLowerCase()) {
+    issues.error('invalid-field', `caller.roleArn is ${show(raw)}: expected the ARN of the session's role ${caller.name} with its path, `
+      + `arn:${caller.partition}:iam::${caller.account}:role/PATH/${caller.name} (or role/${caller.name} when it has none)`, where);
+    return undefined;
+  }
+  return raw as string;
 }
 
 function readEndpoint(raw: unknown, issues: IssueCollector): EndpointModel | undefined {

@@ -91,6 +91,23 @@ function classifyCaller(text: string): Caller | undefined {
 }
 
 /**
+ * `{ roleArn }` for an IAM role ARN, to give with a caller that is a session of it (the scenario's `caller.roleArn`):
+ * aws:PrincipalArn of the session is the role's ARN with its path, which the session ARN does not carry. Nothing for
+ * other ARNs.
+ */
+export function sessionRoleArn(arn: string): { roleArn?: string } {
+  return /^arn:[^:]+:iam::\d{12}:role\//.test(arn) ? { roleArn: arn } : {};
+}
+
+/**
+ * A session caller whose role's ARN (with its path) is known: aws:PrincipalArn is that ARN. `roleArn` must be the
+ * ARN of the session's role (checked by the scenario reader).
+ */
+export function withRoleArn(caller: Caller, roleArn: string): Caller {
+  return makeCaller(caller.arn, caller.kind, caller.account, caller.partition, caller.name, caller.path, caller.sessionName, roleArn, caller.service);
+}
+
+/**
  * Every caller gets the same object shape (absent fields undefined), built without spreads: the engine reads callers
  * on every check, and one shape keeps those reads fast.
  */

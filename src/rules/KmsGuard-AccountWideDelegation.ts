@@ -12,7 +12,7 @@ import { Rule, kmsGuide, ruleDocLink } from './rule';
 import { KEY_POLICY_ACTIONS, usesFirst } from './support/actions';
 import { keyFinding, keyName, principalName, principalPath } from './support/key-finding';
 import { accountOf, identityActionsOn, identityCandidates, isAccountPrincipal } from './support/principals';
-import { adversarialPolicy, identityReading, keepFixedAndPrincipalTags, probeActions, readingsOf, sessionOf, stringsOf } from './support/probe';
+import { adversarialPolicy, identityReading, keepFixedAndPrincipalTags, probeActions, readingsOf, sessionCallerOf, stringsOf } from './support/probe';
 import { ConditionEntry, StatementRef, awsPrincipalsOf, conditionEntriesOf, isAllow, isPositive, kmsActionsOf, listText, statementsOf } from './support/statements';
 import { AppModel, KmsKeyModel, PrincipalModel } from '../app-model/app-model';
 
@@ -105,7 +105,7 @@ function whoCanUse(
     const asked = actions.filter((a) => onKey.has(a));
     if (asked.length === 0) continue;
     const outcome = probeActions(key, keyPolicy, {
-      arn: sessionOf(p.arn),
+      ...sessionCallerOf(p.arn),
       identityPolicies: identityReading(p.identityPolicies, reading).map((d) => adversarialPolicy(d, keepFixedAndPrincipalTags)),
       ...(p.permissionsBoundary !== undefined ? { permissionsBoundary: p.permissionsBoundary } : {}),
       tags: p.tags,

@@ -15,7 +15,7 @@ import { allowedThrough } from './support/duties';
 import { keyFinding, keyName, principalName, principalPath } from './support/key-finding';
 import { accountOf, identityCandidates, isAccountPrincipal, roleOrUser } from './support/principals';
 import {
-  ALLOW_ALL_KMS, ProbeCaller, adversarialPolicy, identityReading, keepFixedAndPrincipalTags, probeActions, probeSession, readingsOf, sessionOf,
+  ALLOW_ALL_KMS, ProbeCaller, adversarialPolicy, identityReading, keepFixedAndPrincipalTags, probeActions, probeSession, readingsOf, sessionCallerOf,
   unrelatedAccount,
 } from './support/probe';
 import { appliesToEveryone, awsPrincipalsOf, isAllow, kmsActionsOf, statementsOf } from './support/statements';
@@ -74,7 +74,7 @@ function callersOf(key: KmsKeyModel, st: Record<string, any>): ProbeCaller[] {
   for (const p of awsPrincipalsOf(st)) {
     if (p === '*' || isUnresolvedText(p)) continue;
     const named = roleOrUser(p);
-    if (named) callers.push({ arn: sessionOf(p), identityPolicies: iam(named.account) });
+    if (named) callers.push({ ...sessionCallerOf(p), identityPolicies: iam(named.account) });
     else if (isAccountPrincipal(p)) callers.push({ arn: probeSession(key.partition, accountOf(p)!), identityPolicies: [ALLOW_ALL_KMS] });
   }
   if (appliesToEveryone(st)) {
@@ -113,7 +113,7 @@ function identityFindings(model: AppModel, key: KmsKeyModel): Finding[] {
 
 function callerOf(p: PrincipalModel, reading: 'strict' | 'permissive' | 'exact'): ProbeCaller {
   return {
-    arn: sessionOf(p.arn),
+    ...sessionCallerOf(p.arn),
     identityPolicies: identityReading(p.identityPolicies, reading).map((d) => adversarialPolicy(d, keep)),
     ...(p.permissionsBoundary !== undefined ? { permissionsBoundary: p.permissionsBoundary } : {}),
     tags: p.tags,

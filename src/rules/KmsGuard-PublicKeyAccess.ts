@@ -14,7 +14,7 @@ import { Finding, findingId } from './finding';
 import { Rule, kmsGuide, ruleDocLink } from './rule';
 import { CROSS_ACCOUNT_KEY_ACTIONS } from './support/actions';
 import { keyFinding, keyName } from './support/key-finding';
-import { ALLOW_ALL_KMS, Allowed, adversarialPolicy, isFixedKey, probeActions, probeSession, readingsOf, sessionOf, stringsOf, unrelatedAccount } from './support/probe';
+import { ALLOW_ALL_KMS, Allowed, adversarialPolicy, isFixedKey, probeActions, probeSession, readingsOf, sessionCallerOf, stringsOf, unrelatedAccount } from './support/probe';
 import { StatementRef, appliesToEveryone, conditionEntriesOf, isAllow, kmsActionsOf, listText, statementsOf } from './support/statements';
 import { AppModel, KmsKeyModel } from '../app-model/app-model';
 
@@ -46,14 +46,14 @@ function checkStatement(key: KmsKeyModel, ref: StatementRef): Finding | undefine
       { statement: ref.label, field: 'NotPrincipal' });
   }
   const account = unrelatedAccount(key.policy, key.account);
-  const callers = [probeSession(key.partition, account), ...arnPatternCallers(st, account)];
+  const callers: Array<{ arn: string; roleArn?: string }> = [{ arn: probeSession(key.partition, account) }, ...arnPatternCallers(st, account)];
   // The statement alone, with the policy's Deny statements (which can still keep the caller out).
   const denies = statementsOf(key.policy).filter((s) => s.statement.Effect === 'Deny').map((s) => s.statement);
   const alone = { Version: '2012-10-17', Statement: [st, ...denies] };
   for (const { reading, policy } of readingsOf(alone)) {
     const adversarial = adversarialPolicy(policy);
     for (const caller of callers) {
-      const outcome = probeActions(key, adversarial, { arn: caller, identityPolicies: [ALLOW_ALL_KMS] }, actions);
+      const outcome = probeActions(key, adversarial, { ...caller, identityPolicies: [ALLOW_ALL_KMS] }, actions);
       if (outcome.error !== undefined) {
         return keyFinding(ID, key, findingId('Statement', ref.idPart), 'warning',
           `whether ${ref.label} of the key policy of ${keyName(key)} lets everyone use the key could not be evaluated: ${outcome.error}. Fix the statement, or narrow it to known accounts with kms:CallerAccount or aws:PrincipalArn.`,
@@ -61,24 +61,28 @@ function checkStatement(key: KmsKeyModel, ref: StatementRef): Finding | undefine
       }
       if (outcome.allowed.length === 0) continue;
       return keyFinding(ID, key, findingId('Statement', ref.idPart), reading === 'permissive' ? 'warning' : 'error',
-        message(key, ref, caller, account, outcome.allowed, reading === 'permissive'), { statement: ref.label, field: 'Principal' });
+        message(key, ref, caller.arn, account, outcome.allowed, reading === 'permissive'), { statement: ref.label, field: 'Principal' });
     }
   }
   return undefined;
 }
 
-/** Callers named after the statement's aws:PrincipalArn patterns, placed in the unrelated account. */
-function arnPatternCallers(st: Record<string, any>, account: string): string[] {
-  const out: string[] = [];
+/**
+ * Callers named after the statement's aws:PrincipalArn patterns, placed in the unrelated account: a session of a role
+ * (with the role's ARN, so that a pattern with a path, `role/app/*`, is matched as AWS matches it) or a user.
+ */
+function arnPatternCallers(st: Record<string, any>, account: string): Array<{ arn: string; roleArn?: string }> {
+  const out = new Map<string, { arn: string; roleArn?: string }>();
   for (const entry of conditionEntriesOf(st)) {
     if (entry.key.toLowerCase() !== 'aws:principalarn') continue;
     for (const value of stringsOf(entry.values)) {
       const m = /^arn:([^:]+):iam::([^:]*):((?:role|user)\/.+)$/.exec(value);
       if (!m || !/[*?]/.test(m[2])) continue;
-      out.push(sessionOf(`arn:${m[1].replace(/[*?]/g, 'aws') || 'aws'}:iam::${account}:${m[3].replace(/[*?]/g, 'x')}`));
+      const caller = sessionCallerOf(`arn:${m[1].replace(/[*?]/g, 'aws') || 'aws'}:iam::${account}:${m[3].replace(/[*?]/g, 'x')}`);
+      out.set(`${caller.arn} ${caller.roleArn ?? ''}`, caller);
     }
   }
-  return [...new Set(out)];
+  return [...out.values()];
 }
 
 function message(key: KmsKeyModel, ref: StatementRef, caller: string, account: string, allowed: Allowed[], uncertain: boolean): string {

@@ -268,6 +268,7 @@ function compile(
   const tags = { ...spec.tags, ...v.tags ?? {} };
   const caller = (): Record<string, unknown> => ({
     arn: spec.callerArn,
+    ...(spec.roleArn !== undefined ? { roleArn: spec.roleArn } : {}),
     ...(identity.length > 0 ? { identityPolicies: identity.map((p) => p.document) } : {}),
     ...(boundary !== undefined && !spec.isService ? { permissionsBoundary: boundary } : {}),
     ...(Object.keys(tags).length > 0 ? { tags } : {}),

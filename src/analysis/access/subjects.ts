@@ -13,7 +13,7 @@ import { managedPolicyKnowledge } from '../../app-model/aws-managed-policies';
 import { generatedName } from '../../app-model/hash';
 import { isUnresolvedText } from '../../app-model/unresolved';
 import { ALL_KMS_ACTIONS, actionFacts } from '../../policy/catalogue';
-import { isServicePrincipal, parseAwsPrincipal } from '../../policy/principal';
+import { isServicePrincipal, parseAwsPrincipal, sessionRoleArn } from '../../policy/principal';
 import { StringMatcher, hasWildcard, wildcardMatcher } from '../../policy/wildcard';
 import { ADMINISTRATOR_STAND_IN, deployerSession, stackOf } from '../readiness-finding';
 
@@ -27,6 +27,8 @@ export interface SubjectSpec {
   readonly access: AccessSubject;
   /** The caller ARN of the scenarios (a role's ARN, the deployer's CloudFormation session, a service principal). */
   readonly callerArn: string;
+  /** When `callerArn` is a session: its role's ARN, with the role's path (the evaluator's `caller.roleArn`). */
+  readonly roleArn?: string;
   readonly tags: Readonly<Record<string, string>>;
   /** Identity policies known to apply (both readings). */
   readonly identity: readonly PolicySource[];
@@ -363,6 +365,7 @@ export function deployerSpec(model: AppModel, key: KmsKeyModel, placeholderAccou
         syntheticArn: placeholderAccount,
       },
       callerArn: session,
+      ...sessionRoleArn(arn),
       tags: {},
       identity: [],
       possible: [{ source: 'a stand-in for its IAM policies: AdministratorAccess, as the default bootstrap role has', document: ADMINISTRATOR_STAND_IN }],

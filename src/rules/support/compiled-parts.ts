@@ -61,6 +61,7 @@ function idOf(doc: object): number {
 export function compiledCaller(caller: ProbeCaller): CompiledCaller {
   const raw = {
     arn: caller.arn,
+    ...(caller.roleArn !== undefined ? { roleArn: caller.roleArn } : {}),
     identityPolicies: caller.identityPolicies ?? [],
     ...(caller.permissionsBoundary !== undefined ? { permissionsBoundary: caller.permissionsBoundary } : {}),
     ...(caller.tags !== undefined ? { tags: caller.tags } : {}),
@@ -69,7 +70,7 @@ export function compiledCaller(caller: ProbeCaller): CompiledCaller {
   const docs = [...raw.identityPolicies, ...(caller.permissionsBoundary !== undefined ? [caller.permissionsBoundary] : [])];
   // A document that is not an object (an error the evaluator reports) has no identity to cache by.
   if (!docs.every((d): d is object => typeof d === 'object' && d !== null)) return KmsAccessEvaluator.compileCaller(raw);
-  const cacheKey = `${caller.arn}|${raw.identityPolicies.map((d) => idOf(d as object)).join(',')}`
+  const cacheKey = `${caller.arn}|${caller.roleArn ?? ''}|${raw.identityPolicies.map((d) => idOf(d as object)).join(',')}`
     + `|${caller.permissionsBoundary !== undefined ? idOf(caller.permissionsBoundary as object) : ''}|${caller.orgId ?? ''}|${caller.tags !== undefined ? JSON.stringify(caller.tags) : ''}`;
   let cache: Map<string, CompiledCaller> | undefined;
   if (docs.length === 0) {

@@ -17,7 +17,7 @@ import { keyFinding, keyName, principalPath } from './key-finding';
 import { accountOf, appPrincipalFor, identityActionsOn, identityCandidates, isAccountPrincipal, roleOrUser } from './principals';
 import {
   Allowed, adversarialPolicy, compileProbe, identityReading, keepAllButCallerRequestKeys, keepFixedAndPrincipalTags, probeActions, readingsOf,
-  sessionOf,
+  sessionCallerOf,
 } from './probe';
 import { awsPrincipalsOf, isAllow, kmsActionsOf, listText, statementsOf } from './statements';
 import { stackOf } from '../../analysis/readiness-finding';
@@ -153,7 +153,7 @@ function decide(model: AppModel, key: KmsKeyModel, candidate: DutyCandidate, rea
   const p = candidate.principal;
   for (const { reading, policy } of readings) {
     const caller = (keep: (k: string) => boolean) => ({
-      arn: sessionOf(candidate.arn),
+      ...sessionCallerOf(candidate.arn),
       identityPolicies: identityReading(p?.identityPolicies ?? [], reading).map((d) => adversarialPolicy(d, keep)),
       ...(p?.permissionsBoundary !== undefined ? { permissionsBoundary: p.permissionsBoundary } : {}),
       ...(p ? { tags: p.tags } : {}),

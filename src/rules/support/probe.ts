@@ -18,6 +18,7 @@ import { Reading, readPolicy } from '../../app-model/policy-readings';
 import { containsUnresolved, isUnresolvedText } from '../../app-model/unresolved';
 import { CompiledScenario, EvaluationResult } from '../../evaluator/kms-access-evaluator';
 import { ALIAS_AND_KEY_ACTIONS, GRANT_OPERATIONS } from '../../policy/catalogue';
+import { sessionRoleArn } from '../../policy/principal';
 
 /** Keys a caller cannot choose (lower case; `aws:resourcetag/` is a family). */
 const FIXED_KEYS = new Set([
@@ -114,6 +115,11 @@ export function sessionOf(arn: string): string {
   return role ? `arn:${role[1]}:sts::${role[2]}:assumed-role/${role[3]}/kms-guard-probe` : arn;
 }
 
+/** The caller fields of a session of an IAM role ARN (with the role's ARN, path included), or of the ARN itself. */
+export function sessionCallerOf(arn: string): { arn: string; roleArn?: string } {
+  return { arn: sessionOf(arn), ...sessionRoleArn(arn) };
+}
+
 /** An identity policy allowing every KMS action on every key: the caller's own account does not stand in the way. */
 export const ALLOW_ALL_KMS = { Version: '2012-10-17', Statement: [{ Sid: 'ProbeAllowsAllKms', Effect: 'Allow', Action: 'kms:*', Resource: '*' }] };
 
@@ -134,6 +140,8 @@ export function scenarioKey(key: KmsKeyModel, policy: unknown): Record<string, u
 
 export interface ProbeCaller {
   readonly arn: string;
+  /** When `arn` is a session: its role's ARN with the role's path (the evaluator's `caller.roleArn`). */
+  readonly roleArn?: string;
   readonly identityPolicies?: unknown[];
   readonly permissionsBoundary?: unknown;
   readonly tags?: Record<string, string>;
