@@ -62,6 +62,31 @@ describe(RULE, () => {
     expect(findings.map((f) => f.findingId)).toEqual(reported ? ['Statement::X'] : []);
   });
 
+  test('an identity grant whose Resource holds a policy variable reaches the key: the variable is filled in per request (IAM UG reference_policies_variables.md), and the evaluator decides', () => {
+    const model = modelOfResources({
+      Key: { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } },
+      Worker: {
+        Type: 'AWS::IAM::Role',
+        Metadata: { 'aws:cdk:path': 'S/Worker/Resource' },
+        Properties: {
+          RoleName: 'worker',
+          AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' }] },
+          Policies: [{
+            PolicyName: 'kms',
+            PolicyDocument: {
+              Version: '2012-10-17',
+              // Any key of the caller's own account: the literal pattern names no key, the filled-in one names this one.
+              Statement: [{ Effect: 'Allow', Action: 'kms:Decrypt', Resource: 'arn:aws:kms:*:${aws:PrincipalAccount}:key/*' }],
+            },
+          }],
+        },
+      },
+    });
+    const findings = AccountWideDelegation.check(model);
+    expect(ids(findings)).toEqual([`${RULE}[Statement::Enable IAM User Permissions] warning`]);
+    expect(findings[0].message).toContain('Who can: in this app: role S/Worker (kms:Decrypt)');
+  });
+
   test('a key without KeyPolicy in its template gets KMS\'s default policy, and the warning says so', () => {
     const findings = AccountWideDelegation.check(modelOfResources({ Key: { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } } }));
     expect(findings.map((f) => f.findingId)).toEqual(['Statement::Enable IAM User Permissions']);

@@ -30,7 +30,10 @@ export function kmsGrantsOf(doc: unknown): KmsGrant[] {
       const actions = kmsActionsOf(statement);
       if (actions.length === 0) continue;
       const patterns = listOf(statement.Resource);
-      const unknown = statement.NotResource !== undefined || patterns.some((r) => typeof r !== 'string' || isUnresolvedText(r));
+      // A policy variable (`${aws:PrincipalAccount}`) is filled in per request: the pattern is not the ARN it reads as,
+      // so the grant may name any key (the evaluator then decides with the variable's value).
+      const unknown = statement.NotResource !== undefined
+        || patterns.some((r) => typeof r !== 'string' || isUnresolvedText(r) || r.includes('${'));
       grants.push({ actions, ...(unknown ? {} : { resources: patterns as string[] }) });
     }
     grantsByDocument.set(doc, grants);
