@@ -35,6 +35,11 @@ export interface KmsKeyModel extends ResourceLocation {
   readonly defaultPolicy?: boolean;
   readonly keySpec: string;
   readonly keyUsage: string;
+  /**
+   * Where the key material comes from (`Origin`): `AWS_KMS` (the default), `EXTERNAL` (imported), `AWS_CLOUDHSM` or
+   * `EXTERNAL_KEY_STORE`; undefined when the template's value cannot be resolved.
+   */
+  readonly origin?: string;
   /** Undefined when the template's value cannot be resolved (also for `enabled` and `enableKeyRotation`). */
   readonly multiRegion: boolean | undefined;
   readonly multiRegionKeyType?: 'PRIMARY' | 'REPLICA';
@@ -410,6 +415,7 @@ function buildKeys(c: Collected, principals: readonly PrincipalModel[]): KmsKeyM
       ...(policy === undefined ? { defaultPolicy: true } : {}),
       keySpec: reader.string(props.KeySpec, notes) ?? 'SYMMETRIC_DEFAULT',
       keyUsage: reader.string(props.KeyUsage, notes) ?? 'ENCRYPT_DECRYPT',
+      origin: props.Origin === undefined ? 'AWS_KMS' : reader.string(props.Origin, notes),
       multiRegion,
       ...(multiRegion ? { multiRegionKeyType: replica ? 'REPLICA' as const : 'PRIMARY' as const } : {}),
       enabled: bool(reader.resolve(props.Enabled, notes), true, 'Enabled', notes),

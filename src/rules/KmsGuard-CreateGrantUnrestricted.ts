@@ -76,6 +76,8 @@ function callersOf(key: KmsKeyModel, st: Record<string, any>): ProbeCaller[] {
     const named = roleOrUser(p);
     if (named) callers.push({ ...sessionCallerOf(p), identityPolicies: iam(named.account) });
     else if (isAccountPrincipal(p)) callers.push({ arn: probeSession(key.partition, accountOf(p)!), identityPolicies: [ALLOW_ALL_KMS] });
+    // A role session or federated user named as it is: it calls KMS as that principal.
+    else if (accountOf(p) !== undefined) callers.push({ arn: p, identityPolicies: iam(accountOf(p)) });
   }
   if (appliesToEveryone(st)) {
     callers.push({ arn: probeSession(key.partition, key.account), identityPolicies: [ALLOW_ALL_KMS] });

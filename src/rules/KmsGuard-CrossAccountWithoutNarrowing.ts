@@ -31,7 +31,9 @@ export const CrossAccountWithoutNarrowing: Rule = {
 
 function checkStatement(key: KmsKeyModel, ref: StatementRef): Finding[] {
   const st = ref.statement;
-  const principals = awsPrincipalsOf(st).filter((p) => p !== '*' && !isUnresolvedText(p));
+  // A principal whose name is unknown offline still names its account when the account is literal
+  // (`arn:aws:iam::444455556666:role/${Token}`): it is another account's principal all the same.
+  const principals = awsPrincipalsOf(st).filter((p) => p !== '*' && (!isUnresolvedText(p) || accountOf(p) !== undefined));
   const foreign = principals.filter((p) => accountOf(p) !== undefined && accountOf(p) !== key.account);
   const entries = conditionEntriesOf(st);
   // "*" limited by kms:CallerAccount / aws:PrincipalAccount to other accounts is cross-account too (already narrowed).

@@ -46,7 +46,10 @@ function checkStatement(key: KmsKeyModel, ref: StatementRef): Finding | undefine
       { statement: ref.label, field: 'NotPrincipal' });
   }
   const account = unrelatedAccount(key.policy, key.account);
-  const callers: Array<{ arn: string; roleArn?: string }> = [{ arn: probeSession(key.partition, account) }, ...arnPatternCallers(st, account)];
+  const callers: Array<{ arn: string; roleArn?: string }> = [
+    { arn: probeSession(key.partition, account) },
+    ...arnPatternCallers(st, account, key.partition),
+  ];
   // The statement alone, with the policy's Deny statements (which can still keep the caller out).
   const denies = statementsOf(key.policy).filter((s) => s.statement.Effect === 'Deny').map((s) => s.statement);
   const alone = { Version: '2012-10-17', Statement: [st, ...denies] };
@@ -71,14 +74,16 @@ function checkStatement(key: KmsKeyModel, ref: StatementRef): Finding | undefine
  * Callers named after the statement's aws:PrincipalArn patterns, placed in the unrelated account: a session of a role
  * (with the role's ARN, so that a pattern with a path, `role/app/*`, is matched as AWS matches it) or a user.
  */
-function arnPatternCallers(st: Record<string, any>, account: string): Array<{ arn: string; roleArn?: string }> {
+function arnPatternCallers(st: Record<string, any>, account: string, partition: string): Array<{ arn: string; roleArn?: string }> {
   const out = new Map<string, { arn: string; roleArn?: string }>();
   for (const entry of conditionEntriesOf(st)) {
     if (entry.key.toLowerCase() !== 'aws:principalarn') continue;
     for (const value of stringsOf(entry.values)) {
       const m = /^arn:([^:]+):iam::([^:]*):((?:role|user)\/.+)$/.exec(value);
       if (!m || !/[*?]/.test(m[2])) continue;
-      const caller = sessionCallerOf(`arn:${m[1].replace(/[*?]/g, 'aws') || 'aws'}:iam::${account}:${m[3].replace(/[*?]/g, 'x')}`);
+      // A partition pattern (`aws*`) admits the key's own partition.
+      const callerPartition = /[*?]/.test(m[1]) ? partition : m[1];
+      const caller = sessionCallerOf(`arn:${callerPartition}:iam::${account}:${m[3].replace(/[*?]/g, 'x')}`);
       out.set(`${caller.arn} ${caller.roleArn ?? ''}`, caller);
     }
   }

@@ -18,7 +18,10 @@ export const RotationDisabled: Rule = {
   findingIds: ['Key::Rotation'],
   sources: [kmsGuide('rotate-keys')],
   check: (model: AppModel): Finding[] => model.keys
-    .filter((key) => key.type === 'AWS::KMS::Key' && key.keySpec === 'SYMMETRIC_DEFAULT' && key.keyUsage === 'ENCRYPT_DECRYPT' && key.enableKeyRotation !== true)
+    // Automatic rotation exists only for symmetric encryption keys whose material KMS generates (Origin AWS_KMS,
+    // rotate-keys.md): imported material and custom key stores rotate by hand. An Origin unknown offline is checked.
+    .filter((key) => key.type === 'AWS::KMS::Key' && key.keySpec === 'SYMMETRIC_DEFAULT' && key.keyUsage === 'ENCRYPT_DECRYPT'
+      && (key.origin === undefined || key.origin === 'AWS_KMS') && key.enableKeyRotation !== true)
     .map((key) => keyFinding(ID, key, findingId('Key', 'Rotation'), 'warning', key.enableKeyRotation === undefined
       ? `whether the symmetric encryption key ${keyName(key)} rotates could not be verified: EnableKeyRotation is not known offline. Expected: true. Fix: set it to a literal true (enableKeyRotation: true).`
       : `the symmetric encryption key ${keyName(key)} has automatic rotation off (EnableKeyRotation is false or absent). Expected: true. Fix: set enableKeyRotation: true on the key (GuardedKmsKey turns it on by default).`,
