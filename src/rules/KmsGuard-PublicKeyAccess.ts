@@ -14,9 +14,10 @@ import { Finding, findingId } from './finding';
 import { Rule, kmsGuide, ruleDocLink } from './rule';
 import { CROSS_ACCOUNT_KEY_ACTIONS } from './support/actions';
 import { keyFinding, keyName } from './support/key-finding';
-import { ALLOW_ALL_KMS, Allowed, adversarialPolicy, isFixedKey, probeActions, probeSession, readingsOf, sessionCallerOf, stringsOf, unrelatedAccount } from './support/probe';
+import { ALLOW_ALL_KMS, Allowed, adversarialPolicy, isFixedKey, probeActions, probeSession, readingsOf, sessionCallerOf, stringsOf, unrelatedAccount, accountMatching } from './support/probe';
 import { StatementRef, appliesToEveryone, conditionEntriesOf, isAllow, kmsActionsOf, listText, statementsOf } from './support/statements';
 import { AppModel, KmsKeyModel } from '../app-model/app-model';
+import { matchesWildcard } from '../policy/wildcard';
 
 const ID = 'KmsGuard-PublicKeyAccess';
 
@@ -48,7 +49,8 @@ function checkStatement(key: KmsKeyModel, ref: StatementRef): Finding | undefine
   const account = unrelatedAccount(key.policy, key.account);
   const callers: Array<{ arn: string; roleArn?: string }> = [
     { arn: probeSession(key.partition, account) },
-    ...arnPatternCallers(st, account, key.partition),
+    ...accountPatternCallers(st, key, account),
+    ...arnPatternCallers(st, account, key),
   ];
   // The statement alone, with the policy's Deny statements (which can still keep the caller out).
   const denies = statementsOf(key.policy).filter((s) => s.statement.Effect === 'Deny').map((s) => s.statement);
@@ -64,7 +66,8 @@ function checkStatement(key: KmsKeyModel, ref: StatementRef): Finding | undefine
       }
       if (outcome.allowed.length === 0) continue;
       return keyFinding(ID, key, findingId('Statement', ref.idPart), reading === 'permissive' ? 'warning' : 'error',
-        message(key, ref, caller.arn, account, outcome.allowed, reading === 'permissive'), { statement: ref.label, field: 'Principal' });
+        message(key, ref, caller.arn, /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(caller.arn)?.[1] ?? account, outcome.allowed, reading === 'permissive'),
+        { statement: ref.label, field: 'Principal' });
     }
   }
   return undefined;
@@ -74,20 +77,40 @@ function checkStatement(key: KmsKeyModel, ref: StatementRef): Finding | undefine
  * Callers named after the statement's aws:PrincipalArn patterns, placed in the unrelated account: a session of a role
  * (with the role's ARN, so that a pattern with a path, `role/app/*`, is matched as AWS matches it) or a user.
  */
-function arnPatternCallers(st: Record<string, any>, account: string, partition: string): Array<{ arn: string; roleArn?: string }> {
+function arnPatternCallers(st: Record<string, any>, account: string, key: KmsKeyModel): Array<{ arn: string; roleArn?: string }> {
   const out = new Map<string, { arn: string; roleArn?: string }>();
   for (const entry of conditionEntriesOf(st)) {
     if (entry.key.toLowerCase() !== 'aws:principalarn') continue;
     for (const value of stringsOf(entry.values)) {
       const m = /^arn:([^:]+):iam::([^:]*):((?:role|user)\/.+)$/.exec(value);
       if (!m || !/[*?]/.test(m[2])) continue;
-      // A partition pattern (`aws*`) admits the key's own partition.
-      const callerPartition = /[*?]/.test(m[1]) ? partition : m[1];
-      const caller = sessionCallerOf(`arn:${callerPartition}:iam::${account}:${m[3].replace(/[*?]/g, 'x')}`);
+      // A partition pattern (`aws*`) admits the key's own partition; an account pattern (`1111*`), an account it
+      // matches that is not the key's.
+      const callerPartition = /[*?]/.test(m[1]) ? key.partition : m[1];
+      const callerAccount = matchesWildcard(m[2], account) ? account : accountMatching(m[2], key.account) ?? account;
+      const caller = sessionCallerOf(`arn:${callerPartition}:iam::${callerAccount}:${m[3].replace(/[*?]/g, 'x')}`);
       out.set(`${caller.arn} ${caller.roleArn ?? ''}`, caller);
     }
   }
   return [...out.values()];
+}
+
+/**
+ * Callers of accounts that a kms:CallerAccount or aws:PrincipalAccount pattern admits (`StringLike "1111*"`): a
+ * pattern names no known account, and every account it matches may use the key. One account per pattern, not the
+ * key's own.
+ */
+function accountPatternCallers(st: Record<string, any>, key: KmsKeyModel, unrelated: string): Array<{ arn: string }> {
+  const out = new Set<string>();
+  for (const entry of conditionEntriesOf(st)) {
+    if (!/^(kms:CallerAccount|aws:PrincipalAccount)$/i.test(entry.key)) continue;
+    for (const value of stringsOf(entry.values)) {
+      // The unrelated account's probe already asks for a pattern it matches.
+      const account = /[*?]/.test(value) && !matchesWildcard(value, unrelated) ? accountMatching(value, key.account) : undefined;
+      if (account !== undefined) out.add(probeSession(key.partition, account));
+    }
+  }
+  return [...out].map((arn) => ({ arn }));
 }
 
 function message(key: KmsKeyModel, ref: StatementRef, caller: string, account: string, allowed: Allowed[], uncertain: boolean): string {

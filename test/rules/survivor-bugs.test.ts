@@ -7,6 +7,7 @@ import { CreateGrantUnrestricted } from '../../src/rules/KmsGuard-CreateGrantUnr
 import { CrossAccountWithoutNarrowing } from '../../src/rules/KmsGuard-CrossAccountWithoutNarrowing';
 import { PublicKeyAccess } from '../../src/rules/KmsGuard-PublicKeyAccess';
 import { RotationDisabled } from '../../src/rules/KmsGuard-RotationDisabled';
+import { accountMatching } from '../../src/rules/support/probe';
 
 describe('KmsGuard-RotationDisabled and the key material\'s origin (rotate-keys.md: automatic rotation only for Origin AWS_KMS)', () => {
   test.each([
@@ -31,6 +32,37 @@ describe('KmsGuard-PublicKeyAccess with a partition pattern (reference_policies_
     };
     expect(ids(PublicKeyAccess.check(modelOfResources({ Key: keyResource([DEPLOYER_STATEMENT, st]) }))))
       .toEqual(['KmsGuard-PublicKeyAccess[Statement::AnyReader] error']);
+  });
+});
+
+describe('KmsGuard-PublicKeyAccess with an account pattern (reference_policies_condition_operators.md, StringLike and ArnLike)', () => {
+  test.each([
+    ['kms:CallerAccount "1111*"', { StringLike: { 'kms:CallerAccount': '1111*' } }],
+    ['aws:PrincipalArn "arn:aws:iam::1111*:role/reader"', { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::1111*:role/reader' } }],
+  ])('an Allow to "*" narrowed by %s admits every account the pattern matches: an error', (_label, condition) => {
+    const st = { Sid: 'Prefix', Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:Decrypt', Resource: '*', Condition: condition };
+    expect(ids(PublicKeyAccess.check(modelOfResources({ Key: keyResource([DEPLOYER_STATEMENT, st]) })))).toEqual(['KmsGuard-PublicKeyAccess[Statement::Prefix] error']);
+  });
+
+  test('a literal account is known: kms:CallerAccount "444455556666" is compliant', () => {
+    const st = { Sid: 'Partner', Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:Decrypt', Resource: '*', Condition: { StringEquals: { 'kms:CallerAccount': OTHER_ACCOUNT } } };
+    expect(ids(PublicKeyAccess.check(modelOfResources({ Key: keyResource([DEPLOYER_STATEMENT, st]) })))).toEqual([]);
+  });
+
+  test.each([
+    ['1111*', '111100000000'],
+    ['*3333', '000000003333'],
+    ['1111222233??', '111122223300'],
+    ['11112222333?', '111122223330'],
+    ['111122223333', undefined],
+    ['1*2*3', '100000000023'],
+    ['abc*', undefined],
+  ])('accountMatching(%s) = %s', (pattern, expected) => {
+    expect(accountMatching(pattern, '111122223333')).toBe(expected);
+  });
+
+  test('accountMatching never gives the account to avoid', () => {
+    expect(accountMatching('11112222333?', '111122223330')).toBe('111122223339');
   });
 });
 

@@ -103,6 +103,23 @@ export function unrelatedAccount(...mentions: unknown[]): string {
   return PROBE_ACCOUNTS.find((a) => !text.includes(a)) ?? PROBE_ACCOUNTS[0];
 }
 
+/**
+ * A 12-digit account that the pattern matches and that is not `avoid`, when the pattern holds a wildcard: `?` becomes
+ * a digit, the first `*` as many digits as make twelve, any other `*` nothing. Undefined for a literal or for a
+ * pattern no account matches.
+ */
+export function accountMatching(pattern: string, avoid: string): string | undefined {
+  if (!/[*?]/.test(pattern)) return undefined;
+  for (const digit of ['0', '9']) {
+    const fixed = pattern.replace(/\?/g, digit);
+    const star = fixed.indexOf('*');
+    const bare = fixed.replace(/\*/g, '');
+    const account = star < 0 ? bare : `${fixed.slice(0, star).replace(/\*/g, '')}${digit.repeat(Math.max(0, 12 - bare.length))}${fixed.slice(star + 1).replace(/\*/g, '')}`;
+    if (/^\d{12}$/.test(account) && account !== avoid) return account;
+  }
+  return undefined;
+}
+
 /** The role the probes use, and a session of it (KMS sees sessions, which a role ARN in a policy matches). */
 export const PROBE_ROLE = 'kms-guard-probe';
 export function probeSession(partition: string, account: string, role = PROBE_ROLE): string {
