@@ -10,6 +10,22 @@ import { AccountWideDelegation } from '../../src/rules/KmsGuard-AccountWideDeleg
 
 const RULE = 'KmsGuard-AccountWideDelegation';
 
+/** A key with KMS's default policy, and a role S/Worker of its account whose inline policy holds `statement`. */
+function keyAndWorker(statement: Record<string, unknown>) {
+  return modelOfResources({
+    Key: { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } },
+    Worker: {
+      Type: 'AWS::IAM::Role',
+      Metadata: { 'aws:cdk:path': 'S/Worker/Resource' },
+      Properties: {
+        RoleName: 'worker',
+        AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' }] },
+        Policies: [{ PolicyName: 'kms', PolicyDocument: { Version: '2012-10-17', Statement: [statement] } }],
+      },
+    },
+  });
+}
+
 describe(RULE, () => {
   test('GIVEN a plain kms.Key granted to a function WHEN checked THEN a warning on the default kms:* statement, naming who can use the key', () => {
     const { app, stack } = appWithStack();
@@ -63,25 +79,8 @@ describe(RULE, () => {
   });
 
   test('an identity grant whose Resource holds a policy variable reaches the key: the variable is filled in per request (IAM UG reference_policies_variables.md), and the evaluator decides', () => {
-    const model = modelOfResources({
-      Key: { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } },
-      Worker: {
-        Type: 'AWS::IAM::Role',
-        Metadata: { 'aws:cdk:path': 'S/Worker/Resource' },
-        Properties: {
-          RoleName: 'worker',
-          AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' }] },
-          Policies: [{
-            PolicyName: 'kms',
-            PolicyDocument: {
-              Version: '2012-10-17',
-              // Any key of the caller's own account: the literal pattern names no key, the filled-in one names this one.
-              Statement: [{ Effect: 'Allow', Action: 'kms:Decrypt', Resource: 'arn:aws:kms:*:${aws:PrincipalAccount}:key/*' }],
-            },
-          }],
-        },
-      },
-    });
+    // Any key of the caller's own account: the literal pattern names no key, the filled-in one names this one.
+    const model = keyAndWorker({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: 'arn:aws:kms:*:${aws:PrincipalAccount}:key/*' });
     const findings = AccountWideDelegation.check(model);
     expect(ids(findings)).toEqual([`${RULE}[Statement::Enable IAM User Permissions] warning`]);
     expect(findings[0].message).toContain('Who can: in this app: role S/Worker (kms:Decrypt)');
@@ -96,24 +95,7 @@ describe(RULE, () => {
 
 describe(`${RULE}: principals the evaluator cannot decide for`, () => {
   test('GIVEN a role whose identity policy the evaluator cannot read THEN a "cannot verify" warning naming the role and the error, besides the statement\'s warning', () => {
-    const model = modelOfResources({
-      Key: { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } },
-      Worker: {
-        Type: 'AWS::IAM::Role',
-        Metadata: { 'aws:cdk:path': 'S/Worker/Resource' },
-        Properties: {
-          RoleName: 'worker',
-          AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' }] },
-          Policies: [{
-            PolicyName: 'kms',
-            PolicyDocument: {
-              Version: '2012-10-17',
-              Statement: [{ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*', Condition: { StringEqualz: { 'aws:PrincipalTag/team': 'orders' } } }],
-            },
-          }],
-        },
-      },
-    });
+    const model = keyAndWorker({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*', Condition: { StringEqualz: { 'aws:PrincipalTag/team': 'orders' } } });
     const findings = AccountWideDelegation.check(model);
     expect(ids(findings)).toEqual([`${RULE}[Statement::Enable IAM User Permissions] warning`, `${RULE}[Principal::S/Worker] warning`]);
     expect(findings[0].message).toContain('not verified for role S/Worker');
