@@ -12,11 +12,14 @@ import { Rule, kmsGuide, ruleDocLink } from './rule';
 import { KEY_POLICY_ACTIONS, usesFirst } from './support/actions';
 import { keyFinding, keyName, principalName, principalPath } from './support/key-finding';
 import { accountOf, identityActionsOn, identityCandidates, isAccountPrincipal } from './support/principals';
-import { adversarialPolicy, identityReading, keepFixedAndPrincipalTags, probeActions, readingsOf, sessionCallerOf, stringsOf } from './support/probe';
+import { adversarialPolicy, identityReading, keepFixedAndPrincipalTags, probeActions, readingsOf, scenarioKey, sessionCallerOf, stringsOf } from './support/probe';
+import { ProbeMemo } from './support/probe-memo';
 import { ConditionEntry, StatementRef, awsPrincipalsOf, conditionEntriesOf, isAllow, isPositive, kmsActionsOf, listText, statementsOf } from './support/statements';
 import { AppModel, KmsKeyModel, PrincipalModel } from '../app-model/app-model';
 
 const ID = 'KmsGuard-AccountWideDelegation';
+
+const KEY_POLICY = new Set(KEY_POLICY_ACTIONS);
 
 /** At most this many principals are named in a message. */
 const NAMED = 5;
@@ -29,21 +32,27 @@ export const AccountWideDelegation: Rule = {
   docLink: ruleDocLink(ID),
   findingIds: ['Statement::<Sid or index>', 'Principal::<construct path> (a principal of the app whose use of the key through the delegation could not be evaluated: cannot verify)'],
   sources: [kmsGuide('key-policy-default'), kmsGuide('conditions-kms'), kmsGuide('iam-policies-best-practices')],
-  check: (model: AppModel): Finding[] => model.keys.flatMap((key) => {
-    const unverified: Unverified = new Map();
-    const findings = statementsOf(key.policy)
-      .filter(({ statement }) => isAllow(statement) && isAccountWide(key, statement))
-      .map((ref) => finding(model, key, ref, unverified));
-    return [...findings, ...[...unverified].map(([p, failures]) => unverifiedFinding(key, p, failures))];
-  }),
+  check: (model: AppModel): Finding[] => {
+    // A principal whose IAM policy grants on many keys (Resource "*") is asked once per kind of key (probe-memo.ts).
+    const memo = new ProbeMemo();
+    return model.keys.flatMap((key) => keyFindings(model, key, memo));
+  },
 };
+
+function keyFindings(model: AppModel, key: KmsKeyModel, memo: ProbeMemo): Finding[] {
+  const unverified: Unverified = new Map();
+  const findings = statementsOf(key.policy)
+    .filter(({ statement }) => isAllow(statement) && isAccountWide(key, statement))
+    .map((ref) => finding(model, key, ref, unverified, memo));
+  return [...findings, ...[...unverified].map(([p, failures]) => unverifiedFinding(key, p, failures))];
+}
 
 function isAccountWide(key: KmsKeyModel, st: Record<string, any>): boolean {
   const entries = conditionEntriesOf(st);
   const principals = awsPrincipalsOf(st);
   const ownAccount = principals.some((p) => p !== '*' && isAccountPrincipal(p) && accountOf(p) === key.account)
     || (principals.includes('*') && entries.some((e) => isPositive(e) && /^(kms:CallerAccount|aws:PrincipalAccount)$/i.test(e.key) && stringsOf(e.values).includes(key.account)));
-  return ownAccount && !entries.some(narrowsToPrincipals) && kmsActionsOf(st).some((a) => KEY_POLICY_ACTIONS.includes(a));
+  return ownAccount && !entries.some(narrowsToPrincipals) && kmsActionsOf(st).some((a) => KEY_POLICY.has(a));
 }
 
 /** aws:PrincipalArn naming principals (not `role/*`), aws:PrincipalTag/*, aws:userid: the statement is for some principals only. */
@@ -58,11 +67,11 @@ function narrowsToPrincipals(entry: ConditionEntry): boolean {
 /** Principals whose evaluation failed, with the statements and errors: reported as "cannot verify". */
 type Unverified = Map<PrincipalModel, Array<{ statement: string; error: string }>>;
 
-function finding(model: AppModel, key: KmsKeyModel, ref: StatementRef, unverified: Unverified): Finding {
+function finding(model: AppModel, key: KmsKeyModel, ref: StatementRef, unverified: Unverified, memo: ProbeMemo): Finding {
   const st = ref.statement;
-  const actions = usesFirst(kmsActionsOf(st).filter((a) => KEY_POLICY_ACTIONS.includes(a)));
+  const actions = usesFirst(kmsActionsOf(st).filter((a) => KEY_POLICY.has(a)));
   const via = conditionEntriesOf(st).filter((e) => e.key.toLowerCase() === 'kms:viaservice').flatMap((e) => stringsOf(e.values));
-  const { users, failed } = whoCanUse(model, key, st, actions);
+  const { users, userCount, failed } = whoCanUse(model, key, st, actions, memo);
   for (const { principal, error } of failed) {
     const list = unverified.get(principal) ?? [];
     unverified.set(principal, list);
@@ -71,9 +80,9 @@ function finding(model: AppModel, key: KmsKeyModel, ref: StatementRef, unverifie
   const kind = key.defaultPolicy
     ? 'the template sets no key policy, so KMS applies its default one'
     : st.Action === 'kms:*' && st.Condition === undefined ? 'KMS\'s default key-policy statement, which a plain kms.Key writes' : via.length > 0 ? 'an account-wide delegation through a service, as aws-cdk-lib\'s Secret and Volume add' : 'a delegation to the account';
-  const named = (users.length === 0
+  const named = (userCount === 0
     ? 'no principal of this app is allowed through it yet'
-    : `in this app: ${users.slice(0, NAMED).join('; ')}${users.length > NAMED ? `; and ${users.length - NAMED} more` : ''}`)
+    : `in this app: ${users.join('; ')}${userCount > NAMED ? `; and ${userCount - NAMED} more` : ''}`)
     + (failed.length > 0 ? ` (not verified for ${listText(failed.map((f) => principalName(f.principal)), 3)}: see ${ID}[Principal::...])` : '');
   return keyFinding(ID, key, findingId('Statement', ref.idPart), 'warning',
     `${ref.label} of the key policy of ${keyName(key)} allows account ${key.account} ${listText(actions)}${via.length > 0 ? ` through ${via.join(', ')}` : ''} with no aws:PrincipalArn or aws:PrincipalTag condition (${kind}): any principal of the account whose IAM policies allow it can then use the key, now or later, and the key policy does not say who. Who can: ${named}; and any principal of ${key.account} outside the app given such an IAM policy. `
@@ -87,33 +96,41 @@ function finding(model: AppModel, key: KmsKeyModel, ref: StatementRef, unverifie
  * the principals for which the evaluator could not decide (with its error): never dropped, they are reported.
  */
 function whoCanUse(
-  model: AppModel, key: KmsKeyModel, st: Record<string, any>, actions: readonly string[],
-): { users: string[]; failed: Array<{ principal: PrincipalModel; error: string }> } {
+  model: AppModel, key: KmsKeyModel, st: Record<string, any>, actions: readonly string[], memo: ProbeMemo,
+): { users: string[]; userCount: number; failed: Array<{ principal: PrincipalModel; error: string }> } {
+  const order = new Map(actions.map((a, i) => [a, i]));
   const wanted = new Set(actions);
   const failed: Array<{ principal: PrincipalModel; error: string }> = [];
-  const candidates = identityCandidates(model, key, (granted) => [...granted].some((a) => wanted.has(a)));
-  if (candidates.length === 0) return { users: [], failed };
+  const onKeyOf = new Map<PrincipalModel, ReadonlySet<string>>();
+  const candidates = identityCandidates(model, key, (granted) => [...granted].some((a) => wanted.has(a)), onKeyOf);
+  if (candidates.length === 0) return { users: [], userCount: 0, failed };
   const denies = statementsOf(key.policy).filter((s) => s.statement.Effect === 'Deny').map((s) => s.statement);
   // The strict reading: what the principal can certainly do through this statement.
   const [{ reading, policy }] = readingsOf({ Version: '2012-10-17', Statement: [st, ...denies] });
   const keyPolicy = adversarialPolicy(policy, keepFixedAndPrincipalTags);
-  const out: string[] = [];
+  const setting = memo.setting(key, keyPolicy, scenarioKey(key, undefined));
+  // Only the first NAMED users are named in the message: the others are counted.
+  const users: string[] = [];
+  let userCount = 0;
   for (const p of candidates) {
     // The identity policies may allow the action on this key (by Action and Resource: a cheap filter before asking the
     // evaluator, the one identityCandidates chose the principal by).
-    const onKey = identityActionsOn(p.identityPolicies, key.arn);
-    const asked = actions.filter((a) => onKey.has(a));
+    const onKey = onKeyOf.get(p) ?? identityActionsOn(p.identityPolicies, key.arn);
+    // In the statement's order (the few the identity policies name, not the statement's 43 of kms:* each time).
+    const asked = [...onKey].filter((a) => wanted.has(a)).sort((a, b) => order.get(a)! - order.get(b)!);
     if (asked.length === 0) continue;
-    const outcome = probeActions(key, keyPolicy, {
+    const identityPolicies = identityReading(p.identityPolicies, reading).map((d) => adversarialPolicy(d, keepFixedAndPrincipalTags));
+    const documents = [keyPolicy, ...identityPolicies, ...(p.permissionsBoundary !== undefined ? [p.permissionsBoundary] : [])];
+    const outcome = memo.probe(setting, p, asked, documents, key.arn, () => probeActions(key, keyPolicy, {
       ...sessionCallerOf(p.arn),
-      identityPolicies: identityReading(p.identityPolicies, reading).map((d) => adversarialPolicy(d, keepFixedAndPrincipalTags)),
+      identityPolicies,
       ...(p.permissionsBoundary !== undefined ? { permissionsBoundary: p.permissionsBoundary } : {}),
       tags: p.tags,
-    }, asked);
-    if (outcome.allowed.length > 0) out.push(`${principalName(p)} (${listText(outcome.allowed.map((a) => a.action), 3)})`);
+    }, asked));
+    if (outcome.allowed.length > 0 && userCount++ < NAMED) users.push(`${principalName(p)} (${listText(outcome.allowed.map((a) => a.action), 3)})`);
     if (outcome.error !== undefined) failed.push({ principal: p, error: outcome.error });
   }
-  return { users: out, failed };
+  return { users, userCount, failed };
 }
 
 /** A principal whose use of the key through the delegation the evaluator could not decide: cannot verify. */

@@ -130,15 +130,26 @@ export function isLiteral(pattern: string): boolean {
   return !hasWildcard(pattern) && !pattern.includes(LITERAL_STAR) && !pattern.includes(LITERAL_QUESTION);
 }
 
-/** Principals of the key's account, in the app, whose identity policies may grant KMS actions on the key. */
-export function identityCandidates(model: AppModel, key: KmsKeyModel, needs: (actions: Set<string>) => boolean): PrincipalModel[] {
+/**
+ * Principals of the key's account, in the app, whose identity policies may grant KMS actions on the key. `actionsOf`,
+ * when given, receives the actions each chosen principal may be granted on the key (identityActionsOn).
+ */
+export function identityCandidates(
+  model: AppModel, key: KmsKeyModel, needs: (actions: Set<string>) => boolean, actionsOf?: Map<PrincipalModel, ReadonlySet<string>>,
+): PrincipalModel[] {
   if (!delegatesToIam(key)) return [];
   const index = reachIndexOf(model);
   const ofAccount = index.byAccount.get(key.account) ?? [];
+  const chosen = (p: PrincipalModel): boolean => {
+    const actions = identityActionsOn(p.identityPolicies, key.arn);
+    if (!needs(actions)) return false;
+    actionsOf?.set(p, actions);
+    return true;
+  };
   // Principals the index leaves out are given no action on the key: asked only when `needs` accepts none.
-  if (needs(new Set())) return ofAccount.filter((p) => needs(identityActionsOn(p.identityPolicies, key.arn)));
+  if (needs(new Set())) return ofAccount.filter(chosen);
   const named = index.byResource.get(key.arn);
-  return ofAccount.filter((p) => (named?.has(p) || index.open.has(p)) && needs(identityActionsOn(p.identityPolicies, key.arn)));
+  return ofAccount.filter((p) => (named?.has(p) || index.open.has(p)) && chosen(p));
 }
 
 export { isRecord };
