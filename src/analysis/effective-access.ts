@@ -11,7 +11,7 @@
  * AWS service no policy names. Keys are analysed one at a time (`analyzeKeys` yields each as it is done), each in time
  * linear in what can reach it. Pure.
  */
-import { CAPABILITIES, actionsAsked } from './access/capabilities';
+import { CAPABILITIES, actionsAsked, isActionUsable } from './access/capabilities';
 import { KeySetting, evaluateSubject } from './access/evaluate-subject';
 import { ACCESS_REPORT_VERSION, ActionsAsked, KeyAccess, SubjectAccess } from './access/model';
 import { organizationAssumption, organizationsNamed } from './access/organization';
@@ -36,6 +36,13 @@ export interface EffectiveAccessOptions {
    * @default - none
    */
   readonly grants?: Readonly<Record<string, readonly unknown[]>>;
+  /**
+   * Ask only the actions the key can serve (capabilities.ts isActionUsable: not Sign on a symmetric key, say), for a
+   * check that ignores the others (KmsGuard-IntentDrift): each action asked costs an evaluation per subject and
+   * variant. A report asks them all, to show what the policies would allow.
+   * @default false
+   */
+  readonly usableOnly?: boolean;
   /** Counts the evaluator's compilations and evaluations (the benchmark reads it). */
   readonly counter?: { evaluations: number; compilations: number };
 }
@@ -171,7 +178,8 @@ function prepareKey(
   const stack = stackOf(model, key);
   const placeholder = stack?.accountIsPlaceholder === true;
   const grants = options.grants?.[key.arn] ?? [];
-  const asked = actionsAsked(grants.length > 0).asked;
+  const allAsked = actionsAsked(grants.length > 0).asked;
+  const asked = options.usableOnly ? allAsked.filter((a) => isActionUsable(a, key)) : allAsked;
   const modelEndpoints = model.endpoints.filter((e) => e.account === key.account && e.region === key.region && /^vpce-[0-9a-z]+$/.test(e.id));
   const endpointPolicies = modelEndpoints.map((e) => e.policy).filter((p) => p !== undefined);
   const endpoints = endpointOptions(key, modelEndpoints);

@@ -61,8 +61,9 @@ export const IntentDrift: Rule = {
         + 'and synthesize and check with the same version.', { policy: undefined, field: 'Metadata' }));
       return false;
     });
-    // Only the keys with an intent are analysed (the analysis is the costly part).
-    const analysed = analyzeKeys({ ...model, keys: readable.map((k) => k.key) });
+    // Only the keys with an intent are analysed (the analysis is the costly part), for the actions they can serve:
+    // intentDrift passes over the others (an action a key cannot serve is neither extra nor missing).
+    const analysed = analyzeKeys({ ...model, keys: readable.map((k) => k.key) }, { usableOnly: true });
     for (const { key, reading } of readable) {
       const access = analysed.next().value!;
       findings.push(...problemFindings(key, reading!.intent!));

@@ -438,3 +438,41 @@ describe('cross-account sharing and values unknown offline', () => {
     expect(analyse(app).keys[0].notes.join()).toMatch(/^locked out: /m);
   });
 });
+
+describe('usableOnly: only the actions the key can serve are asked (what KmsGuard-IntentDrift asks)', () => {
+  function twoKeys(): AppModel {
+    const app = new App();
+    const stack = new Stack(app, 'S', { env: ENV });
+    const user = admin(stack, 'User');
+    const symmetric = new kms.Key(stack, 'Symmetric');
+    const signing = new kms.Key(stack, 'Signing', { keySpec: kms.KeySpec.RSA_2048, keyUsage: kms.KeyUsage.SIGN_VERIFY });
+    symmetric.grant(user, 'kms:*');
+    signing.grant(user, 'kms:*');
+    return buildAppModel(readCloudAssembly(app.synth().directory));
+  }
+  const asked = (k: KeyAccess): string[] => [...new Set(k.subjects.flatMap((s) => s.capabilities.flatMap((c) => c.actions.map((a) => a.action))))].sort();
+
+  test('a symmetric key is not asked Sign, Verify, GenerateMac or GetPublicKey; a signing key is not asked Encrypt; the answers asked are the same', () => {
+    const model = twoKeys();
+    const all = [...analyzeKeys(model)];
+    const usable = [...analyzeKeys(model, { usableOnly: true })];
+    const [symmetric, signing] = ['S/Symmetric', 'S/Signing'].map((p) => usable.find((k) => k.key.constructPath?.startsWith(p))!);
+    expect(asked(symmetric)).not.toEqual(expect.arrayContaining(['kms:Sign']));
+    for (const a of ['kms:Sign', 'kms:Verify', 'kms:GenerateMac', 'kms:VerifyMac', 'kms:GetPublicKey', 'kms:DeriveSharedSecret']) expect(asked(symmetric)).not.toContain(a);
+    expect(asked(symmetric)).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:Encrypt', 'kms:PutKeyPolicy']));
+    expect(asked(signing)).toEqual(expect.arrayContaining(['kms:Sign', 'kms:Verify', 'kms:GetPublicKey']));
+    expect(asked(signing)).not.toContain('kms:Encrypt');
+    // Every action usableOnly asks is answered as the full analysis answers it, and the full analysis marks the others unusable.
+    for (const k of usable) {
+      const full = all.find((x) => x.key.logicalId === k.key.logicalId)!;
+      for (const s of k.subjects) {
+        const fullSubject = full.subjects.find((x) => x.subject.id === s.subject.id)!;
+        expect(s.answer).toBe(fullSubject.answer);
+        for (const a of s.capabilities.flatMap((c) => c.actions)) expect(actionOf(fullSubject, a.action)).toEqual(a);
+        const dropped = fullSubject.capabilities.flatMap((c) => c.actions).filter((a) => !asked(k).includes(a.action));
+        expect(dropped.length).toBeGreaterThan(0);
+        expect(dropped.every((a) => a.usable === false)).toBe(true);
+      }
+    }
+  });
+});
