@@ -457,8 +457,9 @@ describe('usableOnly: only the actions the key can serve are asked (what KmsGuar
     const all = [...analyzeKeys(model)];
     const usable = [...analyzeKeys(model, { usableOnly: true })];
     const [symmetric, signing] = ['S/Symmetric', 'S/Signing'].map((p) => usable.find((k) => k.key.constructPath?.startsWith(p))!);
-    expect(asked(symmetric)).not.toEqual(expect.arrayContaining(['kms:Sign']));
-    for (const a of ['kms:Sign', 'kms:Verify', 'kms:GenerateMac', 'kms:VerifyMac', 'kms:GetPublicKey', 'kms:DeriveSharedSecret']) expect(asked(symmetric)).not.toContain(a);
+    for (const a of ['kms:Sign', 'kms:Verify', 'kms:GenerateMac', 'kms:VerifyMac', 'kms:GetPublicKey', 'kms:DeriveSharedSecret']) {
+      expect(asked(symmetric)).not.toContain(a);
+    }
     expect(asked(symmetric)).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:Encrypt', 'kms:PutKeyPolicy']));
     expect(asked(signing)).toEqual(expect.arrayContaining(['kms:Sign', 'kms:Verify', 'kms:GetPublicKey']));
     expect(asked(signing)).not.toContain('kms:Encrypt');
