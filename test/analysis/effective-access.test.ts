@@ -450,7 +450,8 @@ describe('usableOnly: only the actions the key can serve are asked (what KmsGuar
     signing.grant(user, 'kms:*');
     return buildAppModel(readCloudAssembly(app.synth().directory));
   }
-  const asked = (k: KeyAccess): string[] => [...new Set(k.subjects.flatMap((s) => s.capabilities.flatMap((c) => c.actions.map((a) => a.action))))].sort();
+  const asked = (k: KeyAccess): string[] => [...new Set(k.subjects.flatMap((s) => s.capabilities.flatMap((c) => c.actions.map((a) => a.action))))]
+    .sort();
 
   test('a symmetric key is not asked Sign, Verify, GenerateMac or GetPublicKey; a signing key is not asked Encrypt; the answers asked are the same', () => {
     const model = twoKeys();
