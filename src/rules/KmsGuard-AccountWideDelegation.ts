@@ -119,11 +119,13 @@ function whoCanUse(
     // In the statement's order (the few the identity policies name, not the statement's 43 of kms:* each time).
     const asked = [...onKey].filter((a) => wanted.has(a)).sort((a, b) => order.get(a)! - order.get(b)!);
     if (asked.length === 0) continue;
-    const identityPolicies = identityReading(p.identityPolicies, reading).map((d) => adversarialPolicy(d, keepFixedAndPrincipalTags));
-    const documents = [keyPolicy, ...identityPolicies, ...(p.permissionsBoundary !== undefined ? [p.permissionsBoundary] : [])];
-    const outcome = memo.probe(setting, p, asked, documents, key.arn, () => probeActions(key, keyPolicy, {
+    // The memo compares the Resource elements of the principal's own documents: the readings below change conditions
+    // and drop statements the same way for every key, never a Resource. A reading of unknown values may rewrite a
+    // Resource, so such probes are not shared.
+    const documents = [keyPolicy, ...p.identityPolicies, ...(p.permissionsBoundary !== undefined ? [p.permissionsBoundary] : [])];
+    const outcome = memo.probe(reading === 'exact' ? setting : undefined, p, asked, documents, key.arn, () => probeActions(key, keyPolicy, {
       ...sessionCallerOf(p.arn),
-      identityPolicies,
+      identityPolicies: identityReading(p.identityPolicies, reading).map((d) => adversarialPolicy(d, keepFixedAndPrincipalTags)),
       ...(p.permissionsBoundary !== undefined ? { permissionsBoundary: p.permissionsBoundary } : {}),
       tags: p.tags,
     }, asked));

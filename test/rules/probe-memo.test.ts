@@ -19,7 +19,8 @@ describe('resourceMatches: which statements match a key by Resource, as the eval
     ['NotResource of the key', doc({ Effect: 'Allow', Action: 'kms:Decrypt', NotResource: ARN }), '0|'],
     ['no Resource', doc({ Effect: 'Allow', Action: 'kms:Decrypt' }), '0|'],
     ['two statements, two documents', [doc({ Effect: 'Allow', Resource: '*' }, { Effect: 'Deny', Resource: OTHER }), doc({ Effect: 'Deny', Resource: ARN })], '10|1|'],
-    ['a document that is not an object', 'not a policy', '-|'],
+    // The evaluator refuses it whatever the key: nothing to tell keys apart by.
+    ['a document that is not an object', 'not a policy', '|'],
   ])('%s', (_name, documents, expected) => {
     expect(resourceMatches(Array.isArray(documents) ? documents : [documents], ARN)).toBe(expected);
   });
@@ -81,6 +82,16 @@ function sharingApp() {
       ...extra,
     },
   });
+  const orgKey = () => ({
+    Type: 'AWS::KMS::Key',
+    Properties: {
+      EnableKeyRotation: true,
+      KeyPolicy: doc(
+        { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:*', Resource: '*' },
+        { Effect: 'Deny', Principal: '*', Action: 'kms:Decrypt', Resource: '*', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': { 'Fn::ImportValue': 'org-id' } } } },
+      ),
+    },
+  });
   return modelOfResources({
     K0: defaultKey(),
     K1: defaultKey(),
@@ -99,6 +110,10 @@ function sharingApp() {
         ),
       },
     },
+    // A value unknown offline: the key policies are read strictly, and their probes are not shared, though K7 and K8
+    // are alike.
+    K7: orgKey(),
+    K8: orgKey(),
     Boundary: {
       Type: 'AWS::IAM::ManagedPolicy',
       Properties: { PolicyDocument: doc({ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:Encrypt'], Resource: arnOf('K3') }) },
@@ -129,7 +144,7 @@ describe('KmsGuard-AccountWideDelegation with the memo decides as without it', (
     noSharing.mockRestore();
     spy.mockRestore();
     expect(shared).toEqual(alone);
-    expect(alone.length).toBe(7);
+    expect(alone.length).toBe(9);
     // Keys K0-K2 share their setting: Star, Pattern, TagCond, AliasCond, SpecCond and Bounded are asked once for them.
     expect(sharedProbes).toBeLessThan(aloneProbes);
   });
@@ -147,6 +162,20 @@ describe('KmsGuard-AccountWideDelegation with the memo decides as without it', (
     // The key policy denies Star kms:Decrypt.
     K6: 'role S/NotRes (kms:Decrypt); role S/DenyOne (kms:Decrypt, kms:DeriveSharedSecret, kms:Encrypt and 40 more); role S/Star (kms:Encrypt); role S/Pattern (kms:Decrypt); role S/Literal (kms:Encrypt); and 1 more',
   };
+
+  test('K7 and K8, read strictly (an unknown organization id): each principal asked for each key, the Deny taken as applying', () => {
+    const model = sharingApp();
+    const spy = jest.spyOn(probe, 'probeActions');
+    const findings = AccountWideDelegation.check(model);
+    const probed = (id: string) => spy.mock.calls.filter(([key]) => key.logicalId === id).length;
+    const counts = [probed('K7'), probed('K8'), probed('K1'), probed('K2')];
+    spy.mockRestore();
+    // K1 and K2 (the default policy) share most of their probes with K0; K7 and K8 share none.
+    expect(counts[0]).toBe(10);
+    expect(counts[1]).toBe(10);
+    expect(counts[2] + counts[3]).toBeLessThan(10);
+    for (const id of ['K7', 'K8']) expect(findings.find((f) => f.location.logicalId === id)?.message).toContain('role S/Star (kms:Encrypt)');
+  });
 
   test.each(Object.entries(WHO))('%s: who can use it, told apart from the keys it shares nothing with', (keyId, who) => {
     const finding = AccountWideDelegation.check(sharingApp()).find((f) => f.location.logicalId === keyId);

@@ -91,7 +91,7 @@ function candidatesOf(model: AppModel, key: KmsKeyModel): DutyCandidate[] {
     if (named.origin === 'app-principal' || named.origin === 'external') add(named.arn, appPrincipalFor(model, named.arn));
   }
   const usable = cryptoActionsFor(key);
-  const both = (actions: Set<string>): boolean => MANAGEMENT_ACTIONS.some((a) => actions.has(a)) && usable.some((a) => actions.has(a));
+  const both = (actions: ReadonlySet<string>): boolean => MANAGEMENT_ACTIONS.some((a) => actions.has(a)) && usable.some((a) => actions.has(a));
   for (const p of identityCandidates(model, key, both)) add(p.arn, p);
   // Only principals that some statement could give both kinds of action are asked about (the evaluator costs).
   return [...out.values()].filter((c) => both(reachableActions(key, c)));

@@ -41,17 +41,34 @@ export function kmsGrantsOf(doc: unknown): KmsGrant[] {
   return grants;
 }
 
-/** The KMS actions an identity document's Allow statements may grant on the key (by Action and Resource only). */
-export function identityActionsOn(documents: readonly unknown[], keyArn: string): Set<string> {
-  const out = new Set<string>();
-  for (const doc of documents) {
-    for (const grant of kmsGrantsOf(doc)) {
-      if (grant.resources !== undefined && !grant.resources.some((r) => matchesWildcard(r, keyArn))) continue;
-      for (const a of grant.actions) out.add(a);
+/**
+ * The KMS actions an identity document's Allow statements may grant on the key (by Action and Resource only). Several
+ * rules ask it of the same principal and key: the answer is kept per document list (a principal's, from the app
+ * model, never changed) and key ARN. Read only.
+ */
+export function identityActionsOn(documents: readonly unknown[], keyArn: string): ReadonlySet<string> {
+  let byKey = actionsOnKey.get(documents);
+  if (!byKey) {
+    byKey = new Map();
+    actionsOnKey.set(documents, byKey);
+  }
+  let out = byKey.get(keyArn);
+  if (!out) {
+    const found = new Set<string>();
+    for (const doc of documents) {
+      for (const grant of kmsGrantsOf(doc)) {
+        if (grant.resources !== undefined && !grant.resources.some((r) => matchesWildcard(r, keyArn))) continue;
+        for (const a of grant.actions) found.add(a);
+      }
     }
+    out = found.size === 0 ? NO_ACTIONS : found;
+    byKey.set(keyArn, out);
   }
   return out;
 }
+
+const actionsOnKey = new WeakMap<readonly unknown[], Map<string, ReadonlySet<string>>>();
+const NO_ACTIONS: ReadonlySet<string> = new Set();
 
 /** Whether the key policy has an Allow naming the key's account (its root, the bare id) or everyone: IAM can then add. */
 export function delegatesToIam(key: KmsKeyModel): boolean {
@@ -135,7 +152,7 @@ export function isLiteral(pattern: string): boolean {
  * when given, receives the actions each chosen principal may be granted on the key (identityActionsOn).
  */
 export function identityCandidates(
-  model: AppModel, key: KmsKeyModel, needs: (actions: Set<string>) => boolean, actionsOf?: Map<PrincipalModel, ReadonlySet<string>>,
+  model: AppModel, key: KmsKeyModel, needs: (actions: ReadonlySet<string>) => boolean, actionsOf?: Map<PrincipalModel, ReadonlySet<string>>,
 ): PrincipalModel[] {
   if (!delegatesToIam(key)) return [];
   const index = reachIndexOf(model);
@@ -147,7 +164,7 @@ export function identityCandidates(
     return true;
   };
   // Principals the index leaves out are given no action on the key: asked only when `needs` accepts none.
-  if (needs(new Set())) return ofAccount.filter(chosen);
+  if (needs(NO_ACTIONS)) return ofAccount.filter(chosen);
   const named = index.byResource.get(key.arn);
   return ofAccount.filter((p) => (named?.has(p) || index.open.has(p)) && chosen(p));
 }

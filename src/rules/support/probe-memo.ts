@@ -54,8 +54,10 @@ export class ProbeMemo {
 
   /**
    * The outcome of a probe of `caller` for `actions` on the key `arn` in `setting`, with `documents` in play (the key
-   * policy, the caller's identity policies and boundary, as probed): asked only if no probe of the same setting,
-   * caller, actions and Resource matches was asked before. `setting` undefined: asked every time.
+   * policy, the caller's identity policies and boundary): asked only if no probe of the same setting, caller, actions
+   * and Resource matches was asked before. The probe may read the documents differently (drop conditions, or
+   * statements) as long as it does so alike for every key and never changes a Resource. `setting` undefined: asked
+   * every time.
    */
   public probe(
     setting: number | undefined, caller: object, actions: readonly string[], documents: readonly unknown[], arn: string, ask: () => ProbeOutcome,
@@ -84,23 +86,47 @@ export class ProbeMemo {
  * not a string).
  */
 export function resourceMatches(documents: readonly unknown[], arn: string): string | undefined {
-  let out = '';
+  const marks: string[] = [];
   for (const doc of documents) {
-    if (!isRecord(doc)) {
-      out += '-|';
-      continue;
+    const resources = resourcesOf(doc);
+    if (resources === undefined) return undefined;
+    for (const { patterns, negated } of resources) {
+      let hit = false;
+      for (let i = 0; i < patterns.length && !hit; i++) hit = matchesWildcard(patterns[i], arn);
+      marks.push(patterns.length > 0 && hit !== negated ? '1' : '0');
     }
+    marks.push('|');
+  }
+  return marks.join('');
+}
+
+/** A statement's Resource (or NotResource) patterns. */
+interface StatementResources {
+  readonly patterns: readonly string[];
+  readonly negated: boolean;
+}
+
+/** Each document's statements' resources, read once (the same documents are matched against many keys). */
+const resourcesByDocument = new WeakMap<object, readonly StatementResources[] | null>();
+
+/** The statements' resources of a document; undefined when one cannot be matched ahead of time. */
+function resourcesOf(doc: unknown): readonly StatementResources[] | undefined {
+  if (!isRecord(doc)) return [];
+  let read = resourcesByDocument.get(doc);
+  if (read === undefined) {
+    const list: StatementResources[] = [];
     for (const { statement } of statementsOf(doc)) {
       const negated = statement.NotResource !== undefined;
       const patterns = listOf(negated ? statement.NotResource : statement.Resource);
-      let hit = false;
-      for (const p of patterns) {
-        if (typeof p !== 'string' || p.includes('${')) return undefined;
-        if (!hit && matchesWildcard(p, arn)) hit = true;
+      if (!patterns.every((p): p is string => typeof p === 'string' && !p.includes('${'))) {
+        list.length = 0;
+        read = null;
+        break;
       }
-      out += patterns.length > 0 && hit !== negated ? '1' : '0';
+      list.push({ patterns, negated });
     }
-    out += '|';
+    if (read === undefined) read = list;
+    resourcesByDocument.set(doc, read);
   }
-  return out;
+  return read ?? undefined;
 }
