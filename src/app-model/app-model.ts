@@ -430,13 +430,19 @@ function buildKeys(c: Collected, principals: readonly PrincipalModel[]): KmsKeyM
     if (!replica) primaries.set(arn, { keySpec: key.keySpec, keyUsage: key.keyUsage });
     return { key, primaryArn: replica ? reader.string(props.PrimaryKeyArn, notes) : undefined };
   });
+  // The aliases by account and target (a key id or ARN), so that each key finds its own without reading them all.
+  const aliasesByTarget = new Map<string, string[]>();
+  for (const a of c.aliases) {
+    const id = `${a.account}|${a.target}`;
+    const names = aliasesByTarget.get(id);
+    if (names) names.push(a.name);
+    else aliasesByTarget.set(id, [a.name]);
+  }
   return keys.map(({ key, primaryArn }) => {
     // A replica shares its primary's key material, so its spec and usage (replica templates do not repeat them).
     const primary = primaryArn !== undefined ? primaries.get(primaryArn) : undefined;
     if (primaryArn !== undefined && !primary) key.unresolved.push(`the primary key ${primaryArn} is not in the app: key spec and usage are assumed symmetric`);
-    const aliases = c.aliases
-      .filter((a) => a.account === key.account && (a.target === key.keyId || a.target === key.arn))
-      .map((a) => a.name);
+    const aliases = [...aliasesByTarget.get(`${key.account}|${key.keyId}`) ?? [], ...aliasesByTarget.get(`${key.account}|${key.arn}`) ?? []];
     return { ...key, ...(primary ?? {}), aliases: [...new Set(aliases)].sort() };
   });
 }

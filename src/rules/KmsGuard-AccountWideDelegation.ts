@@ -12,7 +12,10 @@ import { Rule, kmsGuide, ruleDocLink } from './rule';
 import { KEY_POLICY_ACTIONS, usesFirst } from './support/actions';
 import { keyFinding, keyName, principalName, principalPath } from './support/key-finding';
 import { accountOf, identityActionsOn, identityCandidates, isAccountPrincipal } from './support/principals';
-import { adversarialPolicy, identityReading, keepFixedAndPrincipalTags, probeActions, readingsOf, scenarioKey, sessionCallerOf, stringsOf } from './support/probe';
+import {
+  adversarialPolicy, boundaryReading, callerReadings, identityReading, keepFixedAndPrincipalTags, probeActions, readingsOf, scenarioKey,
+  sessionCallerOf, stringsOf,
+} from './support/probe';
 import { ProbeMemo } from './support/probe-memo';
 import { ConditionEntry, StatementRef, awsPrincipalsOf, conditionEntriesOf, isAllow, isPositive, kmsActionsOf, listText, statementsOf } from './support/statements';
 import { AppModel, KmsKeyModel, PrincipalModel } from '../app-model/app-model';
@@ -123,14 +126,22 @@ function whoCanUse(
     // and drop statements the same way for every key, never a Resource. A reading of unknown values may rewrite a
     // Resource, so such probes are not shared.
     const documents = [keyPolicy, ...p.identityPolicies, ...(p.permissionsBoundary !== undefined ? [p.permissionsBoundary] : [])];
-    const outcome = memo.probe(reading === 'exact' ? setting : undefined, p, asked, documents, key.arn, () => probeActions(key, keyPolicy, {
-      ...sessionCallerOf(p.arn),
-      identityPolicies: identityReading(p.identityPolicies, reading).map((d) => adversarialPolicy(d, keepFixedAndPrincipalTags)),
-      ...(p.permissionsBoundary !== undefined ? { permissionsBoundary: p.permissionsBoundary } : {}),
-      tags: p.tags,
-    }, asked));
-    if (outcome.allowed.length > 0 && userCount++ < NAMED) users.push(`${principalName(p)} (${listText(outcome.allowed.map((a) => a.action), 3)})`);
-    if (outcome.error !== undefined) failed.push({ principal: p, error: outcome.error });
+    // A principal whose own policies hold values unknown offline is asked under both readings of them: one allowed
+    // only under the permissive one is named as such, never left out.
+    for (const { reading: read } of callerReadings([{ reading, policy: keyPolicy }], [...p.identityPolicies, p.permissionsBoundary])) {
+      const outcome = memo.probe(read === 'exact' ? setting : undefined, p, asked, documents, key.arn, () => probeActions(key, keyPolicy, {
+        ...sessionCallerOf(p.arn),
+        identityPolicies: identityReading(p.identityPolicies, read).map((d) => adversarialPolicy(d, keepFixedAndPrincipalTags)),
+        ...(p.permissionsBoundary !== undefined ? { permissionsBoundary: boundaryReading(p.permissionsBoundary, read) } : {}),
+        tags: p.tags,
+      }, asked));
+      if (outcome.error !== undefined) failed.push({ principal: p, error: outcome.error });
+      if (outcome.allowed.length > 0) {
+        const uncertain = read === 'permissive' ? ', if values unknown offline in its policies allow it' : '';
+        if (userCount++ < NAMED) users.push(`${principalName(p)} (${listText(outcome.allowed.map((a) => a.action), 3)}${uncertain})`);
+      }
+      if (outcome.allowed.length > 0 || outcome.error !== undefined) break;
+    }
   }
   return { users, userCount, failed };
 }

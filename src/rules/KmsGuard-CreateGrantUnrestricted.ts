@@ -15,8 +15,8 @@ import { allowedThrough } from './support/duties';
 import { keyFinding, keyName, principalName, principalPath } from './support/key-finding';
 import { accountOf, identityCandidates, isAccountPrincipal, roleOrUser } from './support/principals';
 import {
-  ALLOW_ALL_KMS, ProbeCaller, adversarialPolicy, identityReading, keepFixedAndPrincipalTags, probeActions, probeSession, readingsOf, sessionCallerOf,
-  unrelatedAccount,
+  ALLOW_ALL_KMS, ProbeCaller, adversarialPolicy, boundaryReading, callerReadings, identityReading, keepFixedAndPrincipalTags, probeActions,
+  probeSession, readingsOf, sessionCallerOf, unrelatedAccount,
 } from './support/probe';
 import { appliesToEveryone, awsPrincipalsOf, isAllow, kmsActionsOf, statementsOf } from './support/statements';
 import { AppModel, KmsKeyModel, PrincipalModel } from '../app-model/app-model';
@@ -98,7 +98,7 @@ function identityFindings(model: AppModel, key: KmsKeyModel): Finding[] {
   const readings = readingsOf({ Version: '2012-10-17', Statement: [...delegations.map((d) => d.statement), ...denies] })
     .map(({ reading, policy }) => ({ reading, policy: adversarialPolicy(policy, keep) }));
   for (const p of candidates) {
-    for (const { reading, policy } of readings) {
+    for (const { reading, policy } of callerReadings(readings, [...p.identityPolicies, p.permissionsBoundary])) {
       const outcome = probeActions(key, policy, callerOf(p, reading), CREATE_GRANT, [], grantee);
       if (outcome.allowed.length === 0) continue;
       const through = allowedThrough(outcome.allowed[0], p);
@@ -117,7 +117,7 @@ function callerOf(p: PrincipalModel, reading: 'strict' | 'permissive' | 'exact')
   return {
     ...sessionCallerOf(p.arn),
     identityPolicies: identityReading(p.identityPolicies, reading).map((d) => adversarialPolicy(d, keep)),
-    ...(p.permissionsBoundary !== undefined ? { permissionsBoundary: p.permissionsBoundary } : {}),
+    ...(p.permissionsBoundary !== undefined ? { permissionsBoundary: boundaryReading(p.permissionsBoundary, reading) } : {}),
     tags: p.tags,
   };
 }

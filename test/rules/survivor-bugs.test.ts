@@ -3,6 +3,8 @@
  * behaviour the AWS page cited documents.
  */
 import { DEPLOYER_STATEMENT, OTHER_ACCOUNT, ids, keyResource, modelOfResources } from './helpers';
+import { AccountWideDelegation } from '../../src/rules/KmsGuard-AccountWideDelegation';
+import { AdminCanUseKey } from '../../src/rules/KmsGuard-AdminCanUseKey';
 import { CreateGrantUnrestricted } from '../../src/rules/KmsGuard-CreateGrantUnrestricted';
 import { CrossAccountWithoutNarrowing } from '../../src/rules/KmsGuard-CrossAccountWithoutNarrowing';
 import { PublicKeyAccess } from '../../src/rules/KmsGuard-PublicKeyAccess';
@@ -89,5 +91,114 @@ describe('KmsGuard-CrossAccountWithoutNarrowing with a principal of a literal ac
       }]),
     });
     expect(ids(CrossAccountWithoutNarrowing.check(model))).toContain('KmsGuard-CrossAccountWithoutNarrowing[Actions::Partner] warning');
+  });
+});
+
+/**
+ * A principal's own policies holding a value unknown offline (a key ARN given as a parameter) were read exactly: the
+ * placeholder matched no key, so the rules saw no access at all, a silent pass. They are now read both ways
+ * (probe.ts callerReadings): what only the permissive reading allows is reported as "could not be verified".
+ * Found while writing the test for the CreateGrantUnrestricted survivors of lines 105-106.
+ */
+describe('a principal whose IAM policy or boundary names the key by a value unknown offline', () => {
+  const doc = (...statements: unknown[]) => ({ Version: '2012-10-17', Statement: statements });
+  const role = (statement: unknown, extra: Record<string, unknown> = {}) => ({
+    Type: 'AWS::IAM::Role',
+    Metadata: { 'aws:cdk:path': 'S/App/Resource' },
+    Properties: {
+      RoleName: 'app',
+      AssumeRolePolicyDocument: doc({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' }),
+      Policies: [{ PolicyName: 'kms', PolicyDocument: doc(statement) }],
+      ...extra,
+    },
+  });
+  const defaultKey = { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } };
+  const keyArnParameter = { Ref: 'KeyArn' };
+
+  test('KmsGuard-CreateGrantUnrestricted: kms:CreateGrant on a key ARN given as a parameter: a warning that it could not be verified (was: nothing)', () => {
+    const findings = CreateGrantUnrestricted.check(modelOfResources({
+      Key: defaultKey,
+      App: role({ Effect: 'Allow', Action: 'kms:CreateGrant', Resource: keyArnParameter }),
+    }));
+    expect(ids(findings)).toEqual(['KmsGuard-CreateGrantUnrestricted[Principal::S/App] warning']);
+    expect(findings[0].message).toContain('This holds if the values unknown offline allow it, so it could not be verified.');
+    expect(findings[0].location).toMatchObject({ policy: 'inline policy of role kms', statement: 'statement #0', field: 'Action' });
+  });
+
+  test('KmsGuard-CreateGrantUnrestricted: a permissions boundary naming the key by a parameter: a warning (read strictly, the boundary allows nothing)', () => {
+    const findings = CreateGrantUnrestricted.check(modelOfResources({
+      Key: defaultKey,
+      Boundary: { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: doc({ Effect: 'Allow', Action: 'kms:*', Resource: keyArnParameter }) } },
+      App: role({ Effect: 'Allow', Action: 'kms:CreateGrant', Resource: '*' }, { PermissionsBoundary: { Ref: 'Boundary' } }),
+    }));
+    expect(ids(findings)).toEqual(['KmsGuard-CreateGrantUnrestricted[Principal::S/App] warning']);
+  });
+
+  test('KmsGuard-CreateGrantUnrestricted: the same grant on the key\'s own ARN is certain: an error', () => {
+    const findings = CreateGrantUnrestricted.check(modelOfResources({
+      Key: defaultKey,
+      App: role({ Effect: 'Allow', Action: 'kms:CreateGrant', Resource: { 'Fn::GetAtt': ['Key', 'Arn'] } }),
+    }));
+    expect(ids(findings)).toEqual(['KmsGuard-CreateGrantUnrestricted[Principal::S/App] error']);
+  });
+
+  test('KmsGuard-AccountWideDelegation: the principal is named among those who may use the key, as depending on the unknown value', () => {
+    const findings = AccountWideDelegation.check(modelOfResources({
+      Key: defaultKey,
+      App: role({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: keyArnParameter }),
+    }));
+    expect(findings[0].message).toContain('Who can: in this app: role S/App (kms:Decrypt, if values unknown offline in its policies allow it)');
+  });
+
+  test('KmsGuard-AdminCanUseKey: kms:* on a key ARN given as a parameter: reported, as depending on the unknown value', () => {
+    const findings = AdminCanUseKey.check(modelOfResources({
+      Key: defaultKey,
+      App: role({ Effect: 'Allow', Action: 'kms:*', Resource: keyArnParameter }),
+    }));
+    expect(ids(findings)).toEqual(['KmsGuard-AdminCanUseKey[Principal::S/App] warning']);
+  });
+});
+
+describe('KmsGuard-CreateGrantUnrestricted survivors of the rules sample (docs/mutation-testing.md)', () => {
+  const doc = (...statements: unknown[]) => ({ Version: '2012-10-17', Statement: statements });
+  const roleWith = (policies: unknown[]) => ({
+    Type: 'AWS::IAM::Role',
+    Metadata: { 'aws:cdk:path': 'S/App/Resource' },
+    Properties: {
+      RoleName: 'app',
+      AssumeRolePolicyDocument: doc({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' }),
+      Policies: policies,
+    },
+  });
+
+  test('line 91: the identity path probes with the delegations only, not a statement naming the role (reported on its own)', () => {
+    const delegation = {
+      Sid: 'ForAwsResources',
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+      Action: ['kms:Decrypt', 'kms:CreateGrant'],
+      Resource: '*',
+      Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+    };
+    const named = { Sid: 'App', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:role/app' }, Action: 'kms:CreateGrant', Resource: '*' };
+    const findings = CreateGrantUnrestricted.check(modelOfResources({
+      Key: keyResource([DEPLOYER_STATEMENT, delegation, named]),
+      App: roleWith([{ PolicyName: 'kms', PolicyDocument: doc({ Effect: 'Allow', Action: 'kms:CreateGrant', Resource: '*' }) }]),
+    }));
+    expect(ids(findings)).toEqual(['KmsGuard-CreateGrantUnrestricted[Statement::App] error']);
+  });
+
+  test('lines 103-104: the 11th identity policy of a role is the one named in the finding', () => {
+    const policies = Array.from({ length: 11 }, (_, i) => ({
+      PolicyName: `p${i}`,
+      PolicyDocument: doc(i === 10 ? { Effect: 'Allow', Action: 'kms:CreateGrant', Resource: '*' } : { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }),
+    }));
+    const model = modelOfResources({ Key: { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } }, App: roleWith(policies) });
+    const findings = CreateGrantUnrestricted.check(model);
+    expect(ids(findings)).toEqual(['KmsGuard-CreateGrantUnrestricted[Principal::S/App] error']);
+    const app = model.principals.find((p) => p.constructPath === 'S/App/Resource')!;
+    expect(app.identityPolicySources).toHaveLength(11);
+    expect(findings[0].location.policy).toBe(app.identityPolicySources[10]);
+    expect(findings[0].location.policy).not.toBe(app.identityPolicySources[1]);
   });
 });

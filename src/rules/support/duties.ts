@@ -16,8 +16,8 @@ import { MANAGEMENT_ACTIONS, cryptoActionsFor } from './actions';
 import { keyFinding, keyName, principalPath } from './key-finding';
 import { accountOf, appPrincipalFor, identityActionsOn, identityCandidates, isAccountPrincipal, roleOrUser } from './principals';
 import {
-  Allowed, adversarialPolicy, compileProbe, identityReading, keepAllButCallerRequestKeys, keepFixedAndPrincipalTags, probeActions, readingsOf,
-  sessionCallerOf,
+  Allowed, adversarialPolicy, boundaryReading, callerReadings, compileProbe, identityReading, keepAllButCallerRequestKeys, keepFixedAndPrincipalTags,
+  probeActions, readingsOf, sessionCallerOf,
 } from './probe';
 import { awsPrincipalsOf, isAllow, kmsActionsOf, listText, statementsOf } from './statements';
 import { stackOf } from '../../analysis/readiness-finding';
@@ -151,11 +151,11 @@ function reachableActions(key: KmsKeyModel, candidate: DutyCandidate): Set<strin
 
 function decide(model: AppModel, key: KmsKeyModel, candidate: DutyCandidate, readings: ReturnType<typeof readingsOf>): DutyOutcome | undefined {
   const p = candidate.principal;
-  for (const { reading, policy } of readings) {
+  for (const { reading, policy } of callerReadings(readings, [...p?.identityPolicies ?? [], p?.permissionsBoundary])) {
     const caller = (keep: (k: string) => boolean) => ({
       ...sessionCallerOf(candidate.arn),
       identityPolicies: identityReading(p?.identityPolicies ?? [], reading).map((d) => adversarialPolicy(d, keep)),
-      ...(p?.permissionsBoundary !== undefined ? { permissionsBoundary: p.permissionsBoundary } : {}),
+      ...(p?.permissionsBoundary !== undefined ? { permissionsBoundary: boundaryReading(p.permissionsBoundary, reading) } : {}),
       ...(p ? { tags: p.tags } : {}),
     });
     const read = adversarialPolicy(policy, keepFixedAndPrincipalTags);

@@ -274,6 +274,25 @@ export function identityReading(documents: readonly unknown[], reading: Reading 
   return reading === 'exact' ? [...documents] : documents.map((d) => readPolicy(d, reading, false));
 }
 
+/** A permissions boundary under a reading (undefined stays undefined: no boundary). */
+export function boundaryReading(boundary: unknown, reading: Reading | 'exact'): unknown {
+  return boundary === undefined || reading === 'exact' ? boundary : readPolicy(boundary, reading, false);
+}
+
+/**
+ * The readings to probe a caller with: the key policy's (readingsOf), or, when the key policy holds no value unknown
+ * offline but the caller's own documents (identity policies, boundary) do, the strict and the permissive reading with
+ * the key policy as it is. Read exactly, an unknown value is a placeholder that matches nothing: an IAM policy
+ * granting kms:CreateGrant on a key ARN given as a parameter would look like it allows nothing, a silent pass.
+ */
+export function callerReadings(
+  keyReadings: ReadonlyArray<{ reading: Reading | 'exact'; policy: unknown }>, documents: readonly unknown[],
+): ReadonlyArray<{ reading: Reading | 'exact'; policy: unknown }> {
+  if (keyReadings.length !== 1 || keyReadings[0].reading !== 'exact' || !documents.some((d) => containsUnresolved(d))) return keyReadings;
+  const policy = keyReadings[0].policy;
+  return [{ reading: 'strict', policy }, { reading: 'permissive', policy }];
+}
+
 function describeError(e: { message: string; policy?: string; statement?: string; field?: string }): string {
   const where = [e.policy, e.statement, e.field].filter((x) => x !== undefined).join(', ');
   return `${e.message}${where ? ` (${where})` : ''}`;
