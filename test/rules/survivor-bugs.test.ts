@@ -202,3 +202,22 @@ describe('KmsGuard-CreateGrantUnrestricted survivors of the rules sample (docs/m
     expect(findings[0].location.policy).not.toBe(app.identityPolicySources[1]);
   });
 });
+
+describe('a principal whose IAM policy gives its actions by a value unknown offline', () => {
+  const doc = (...statements: unknown[]) => ({ Version: '2012-10-17', Statement: statements });
+  test('KmsGuard-CreateGrantUnrestricted: Action given as a parameter, on the key: a warning that it could not be verified (was: not a candidate)', () => {
+    const findings = CreateGrantUnrestricted.check(modelOfResources({
+      Key: { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } },
+      App: {
+        Type: 'AWS::IAM::Role',
+        Metadata: { 'aws:cdk:path': 'S/App/Resource' },
+        Properties: {
+          RoleName: 'app',
+          AssumeRolePolicyDocument: doc({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' }),
+          Policies: [{ PolicyName: 'kms', PolicyDocument: doc({ Effect: 'Allow', Action: { Ref: 'Actions' }, Resource: { 'Fn::GetAtt': ['Key', 'Arn'] } }) }],
+        },
+      },
+    }));
+    expect(ids(findings)).toEqual(['KmsGuard-CreateGrantUnrestricted[Principal::S/App] warning']);
+  });
+});

@@ -7,6 +7,7 @@ import { awsPrincipalsOf, isAllow, isRecord, kmsActionsOf, listOf, statementsOf 
 import { AppModel, KmsKeyModel, PrincipalModel } from '../../app-model/app-model';
 import { principalLookup } from '../../app-model/principal-lookup';
 import { isUnresolvedText } from '../../app-model/unresolved';
+import { ALL_KMS_ACTIONS } from '../../policy/catalogue';
 import { parseAwsPrincipal } from '../../policy/principal';
 import { LITERAL_QUESTION, LITERAL_STAR, hasWildcard, matchesWildcard } from '../../policy/wildcard';
 
@@ -27,7 +28,9 @@ export function kmsGrantsOf(doc: unknown): KmsGrant[] {
     grants = [];
     for (const { statement } of statementsOf(doc)) {
       if (!isAllow(statement)) continue;
-      const actions = kmsActionsOf(statement);
+      // An action unknown offline (a parameter) may be any KMS action: the evaluator then decides under both readings.
+      const actions = listOf(statement.Action ?? statement.NotAction).some((a) => typeof a !== 'string' || isUnresolvedText(a))
+        ? ALL_KMS_ACTIONS : kmsActionsOf(statement);
       if (actions.length === 0) continue;
       const patterns = listOf(statement.Resource);
       // A policy variable (`${aws:PrincipalAccount}`) is filled in per request: the pattern is not the ARN it reads as,
