@@ -198,9 +198,29 @@ function parseTemplate(text: string | undefined): unknown {
   }
 }
 
-/** Whether a written template (parsed) holds exactly this template (JSON.stringify drops undefined values alike). */
+/**
+ * Whether a written template (parsed) holds exactly this template (JSON.stringify drops undefined values alike), but
+ * for what DefaultStackSynthesizer adds after validation and no rule reads: the `BootstrapVersion` parameter and the
+ * `CheckBootstrapVersion` rule that compares it (docs/decisions.md). So the pack reuses the evaluation of the aspect
+ * or of the constructs when the written templates are theirs; anything else that differs is evaluated again.
+ */
 function sameTemplate(written: unknown, template: unknown): boolean {
-  return JSON.stringify(written) === JSON.stringify(template);
+  return JSON.stringify(withoutSynthesizerAdditions(written)) === JSON.stringify(withoutSynthesizerAdditions(template));
+}
+
+/** Template sections and the entries of them DefaultStackSynthesizer adds. */
+const SYNTHESIZER_ADDITIONS: ReadonlyArray<readonly [string, string]> = [['Parameters', 'BootstrapVersion'], ['Rules', 'CheckBootstrapVersion']];
+
+function withoutSynthesizerAdditions(template: unknown): unknown {
+  if (typeof template !== 'object' || template === null || Array.isArray(template)) return template;
+  let out = template as Record<string, unknown>;
+  for (const [section, entry] of SYNTHESIZER_ADDITIONS) {
+    const entries = out[section];
+    if (typeof entries !== 'object' || entries === null || !(entry in entries)) continue;
+    const { [entry]: _added, ...rest } = entries as Record<string, unknown>;
+    out = { ...out, [section]: Object.keys(rest).length > 0 ? rest : undefined };
+  }
+  return out;
 }
 
 /** Registers a construct that reports the findings it owns; the first registered owner of a finding reports it. */

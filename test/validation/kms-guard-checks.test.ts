@@ -5,7 +5,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { AwsSolutionsChecks, NagPack } from 'cdk-nag';
 import { constructsApp } from './construct-apps';
-import { KmsGuardChecks } from '../../src';
+import { KmsGuardAspect, KmsGuardChecks } from '../../src';
+import * as appModel from '../../src/app-model/app-model';
 
 const ENV = { account: '111122223333', region: 'us-east-1' };
 
@@ -127,6 +128,22 @@ describe('KmsGuardChecks (cdk-nag 3 pack)', () => {
     expect(exitCode).toBe(1);
     const violation = report.pluginReports[0].violations.find((v: any) => v.ruleName === 'KmsGuard-PublicKeyAccess[Statement::Everyone]');
     expect(violation.violatingConstructs[0].constructPath).toBe('Prod/S/Key/Resource');
+  });
+
+  test('with the aspect, the app is evaluated once: the written templates differ from the validated ones only by what the synthesizer adds', () => {
+    const { app, stack } = publicKeyApp();
+    // Acknowledged, so that the aspect lets synthesis complete and the pack runs.
+    for (const sid of ['Everyone', 'EveryoneAgain']) Validations.of(stack).acknowledge({ id: `KmsGuard-PublicKeyAccess[Statement::${sid}]`, reason: 'a test' });
+    KmsGuardAspect.applyTo(app as App);
+    Validations.of(app).addPlugins(new KmsGuardChecks(app));
+    const models = jest.spyOn(appModel, 'buildAppModel');
+    try {
+      const { report } = synthReport(app as App);
+      expect(report.pluginReports.map((r: any) => r.pluginName)).toContain('KmsGuard');
+      expect(models).toHaveBeenCalledTimes(1);
+    } finally {
+      models.mockRestore();
+    }
   });
 
   test('reads the templates the synthesis wrote: it renders none itself, and sees what the stack synthesizer added', () => {
