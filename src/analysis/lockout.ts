@@ -9,7 +9,7 @@ import {
 import { AppModel, KmsKeyModel } from '../app-model/app-model';
 import { readPolicy } from '../app-model/policy-readings';
 import { containsUnresolved, findPlaceholders } from '../app-model/unresolved';
-import { KmsAccessEvaluator } from '../evaluator/kms-access-evaluator';
+import { CompiledScenario, EvaluationResult, KmsAccessEvaluator } from '../evaluator/kms-access-evaluator';
 import { sessionRoleArn } from '../policy/principal';
 
 export const LOCKOUT = 'lockout';
@@ -45,14 +45,23 @@ function lockoutFinding(key: KmsKeyModel, deployerArn: string, session: string):
   // The deployer's own IAM policies are not part of the app (the bootstrap stack owns them), so the check must pass
   // from the key policy alone: no identity policies. A policy that only delegates to the account passes in AWS only
   // if those unseen policies allow kms:PutKeyPolicy; the message says so, but the check does not rely on it.
-  const decide = (action: string, identityPolicies: unknown[]): ReturnType<typeof KmsAccessEvaluator.evaluate> => KmsAccessEvaluator.evaluate({
-    key: keyScenario(key),
-    caller: { arn: session, ...sessionRoleArn(deployerArn), identityPolicies, ...deployerOrganization(key.policy) },
-    request: { action, newKeyPolicy: key.policy },
-  });
+  // Each scenario is compiled once for the actions asked of it (CreateKey and PutKeyPolicy).
+  const compiled = new Map<unknown[], CompiledScenario>();
+  const decide = (action: string, identityPolicies: unknown[]): EvaluationResult => {
+    let scenario = compiled.get(identityPolicies);
+    if (!scenario) {
+      scenario = KmsAccessEvaluator.compile({
+        key: keyScenario(key),
+        caller: { arn: session, ...sessionRoleArn(deployerArn), identityPolicies, ...deployerOrganization(key.policy) },
+      });
+      compiled.set(identityPolicies, scenario);
+    }
+    return scenario.evaluate({ action, newKeyPolicy: key.policy });
+  };
+  const NO_POLICIES: unknown[] = [];
   const failed: string[] = [];
   for (const action of WRITES) {
-    const result = decide(action, []);
+    const result = decide(action, NO_POLICIES);
     if (result.errors.length > 0) {
       return findingAt(key, LOCKOUT, 'warning',
         `the key policy of ${describeLocation(key)} could not be evaluated for the lockout safety check: ${firstError(result.errors)}; fix the policy or the value that could not be resolved`);
