@@ -288,10 +288,23 @@ export function boundaryReading(boundary: unknown, reading: Reading | 'exact'): 
 export function callerReadings(
   keyReadings: ReadonlyArray<{ reading: Reading | 'exact'; policy: unknown }>, documents: readonly unknown[],
 ): ReadonlyArray<{ reading: Reading | 'exact'; policy: unknown }> {
-  if (keyReadings.length !== 1 || keyReadings[0].reading !== 'exact' || !documents.some((d) => containsUnresolved(d))) return keyReadings;
+  if (keyReadings.length !== 1 || keyReadings[0].reading !== 'exact' || !documents.some(holdsUnresolved)) return keyReadings;
   const policy = keyReadings[0].policy;
   return [{ reading: 'strict', policy }, { reading: 'permissive', policy }];
 }
+
+/** containsUnresolved, kept per document: the rules ask it of the app model's documents (never changed) for every key. */
+function holdsUnresolved(doc: unknown): boolean {
+  if (typeof doc !== 'object' || doc === null) return containsUnresolved(doc);
+  let holds = unresolvedByDocument.get(doc);
+  if (holds === undefined) {
+    holds = containsUnresolved(doc);
+    unresolvedByDocument.set(doc, holds);
+  }
+  return holds;
+}
+
+const unresolvedByDocument = new WeakMap<object, boolean>();
 
 function describeError(e: { message: string; policy?: string; statement?: string; field?: string }): string {
   const where = [e.policy, e.statement, e.field].filter((x) => x !== undefined).join(', ');
