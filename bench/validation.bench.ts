@@ -8,6 +8,7 @@
  *  - `self`: only the GuardedKmsKeys validating themselves (the default);
  *  - `aspect+self`: both, as an app with the aspect and default constructs has them (the app is evaluated once);
  *  - `pack`: kms-guard's cdk-nag pack `KmsGuardChecks` as a validation plugin (`Validations.of(app).addPlugins(...)`);
+ *  - `aspect+pack`: both (the pack reuses the aspect's evaluation when the written templates are the validated ones);
  *  - `nag`: cdk-nag's `AwsSolutionsChecks` as a validation plugin (`Validations.of(app).addPlugins(...)`).
  *
  * How it measures, and why:
@@ -26,7 +27,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import { tmpdir } from 'os';
 import { dirname, join, relative } from 'path';
 
-const MODES = ['none', 'aspect', 'self', 'aspect+self', 'pack', 'nag'] as const;
+const MODES = ['none', 'aspect', 'self', 'aspect+self', 'pack', 'aspect+pack', 'nag'] as const;
 export type BenchMode = typeof MODES[number];
 type Mode = BenchMode;
 
@@ -106,8 +107,8 @@ export function buildBenchApp(mode: BenchMode, outdir?: string): import('aws-cdk
     for (let r = 0; r < SHAPE.crossAccountRoles; r++) keys[s - SHAPE.stacks / 2][SHAPE.guardedPerStack + r].grantDecrypt(roles[s][r]);
     stacks[s - SHAPE.stacks / 2].addDependency(stacks[s]);
   }
-  if (mode === 'aspect' || mode === 'aspect+self') guard.KmsGuardAspect.applyTo(app);
-  if (mode === 'pack') cdk.Validations.of(app).addPlugins(new guard.KmsGuardChecks(app));
+  if (mode === 'aspect' || mode === 'aspect+self' || mode === 'aspect+pack') guard.KmsGuardAspect.applyTo(app);
+  if (mode === 'pack' || mode === 'aspect+pack') cdk.Validations.of(app).addPlugins(new guard.KmsGuardChecks(app));
   if (mode === 'nag') cdk.Validations.of(app).addPlugins(new nag.AwsSolutionsChecks(app));
   return app;
 }
