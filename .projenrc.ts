@@ -123,7 +123,7 @@ project.addTask('bench:report', {
 });
 
 project.addTask('mutate', {
-  description: 'Mutation testing of the pure layers (StrykerJS; slow, not part of test). MUTATE_AREA=policy|evaluator|corpus|builders|rules|analysis for one area; reports in reports/mutation/ (docs/mutation-testing.md)',
+  description: 'Mutation testing of the pure layers (StrykerJS; slow, not part of test). MUTATE_AREA=policy|evaluator|conditions|corpus|builders|rules|analysis for one area, MUTATE_TESTS=<test files> to narrow the tests, MUTATE_REPORT=<name> for a part run; reports in reports/mutation/ (docs/mutation-testing.md)',
   exec: 'stryker run stryker.config.mjs',
   receiveArgs: true,
 });
