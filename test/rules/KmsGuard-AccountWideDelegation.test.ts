@@ -4,7 +4,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { DEPLOYER_STATEMENT, ENV, appWithStack, findingsOf, ids, keyResource, modelOfResources } from './helpers';
+import {
+  DEFAULT_POLICY_KEY, DEPLOYER_STATEMENT, ENV, appWithStack, findingsOf, ids, keyResource, kmsInlinePolicy, modelOfResources, roleResource,
+} from './helpers';
 import { GuardedKmsKey, KeyCapability } from '../../src';
 import { AccountWideDelegation } from '../../src/rules/KmsGuard-AccountWideDelegation';
 
@@ -12,18 +14,7 @@ const RULE = 'KmsGuard-AccountWideDelegation';
 
 /** A key with KMS's default policy, and a role S/Worker of its account whose inline policy holds `statement`. */
 function keyAndWorker(statement: Record<string, unknown>) {
-  return modelOfResources({
-    Key: { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } },
-    Worker: {
-      Type: 'AWS::IAM::Role',
-      Metadata: { 'aws:cdk:path': 'S/Worker/Resource' },
-      Properties: {
-        RoleName: 'worker',
-        AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' }] },
-        Policies: [{ PolicyName: 'kms', PolicyDocument: { Version: '2012-10-17', Statement: [statement] } }],
-      },
-    },
-  });
+  return modelOfResources({ Key: DEFAULT_POLICY_KEY, Worker: roleResource('Worker', 'worker', [kmsInlinePolicy(statement)]) });
 }
 
 describe(RULE, () => {

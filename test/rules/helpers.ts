@@ -38,6 +38,36 @@ export function keyResource(statements: unknown[], properties: Record<string, un
   return { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true, KeyPolicy: { Version: '2012-10-17', Statement: statements }, ...properties } };
 }
 
+/** A policy document of these statements. */
+export function policyDocument(...statements: unknown[]): { Version: string; Statement: unknown[] } {
+  return { Version: '2012-10-17', Statement: statements };
+}
+
+/** An inline policy `kms` holding these statements, for `roleResource`. */
+export function kmsInlinePolicy(...statements: unknown[]): Record<string, unknown> {
+  return { PolicyName: 'kms', PolicyDocument: policyDocument(...statements) };
+}
+
+/**
+ * A role resource at the construct path `S/<path>/Resource`, named `roleName`, that its account may assume, with these
+ * inline policies (`kmsInlinePolicy`); `extra` adds properties (a PermissionsBoundary).
+ */
+export function roleResource(path: string, roleName: string, policies: unknown[], extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    Type: 'AWS::IAM::Role',
+    Metadata: { 'aws:cdk:path': `S/${path}/Resource` },
+    Properties: {
+      RoleName: roleName,
+      AssumeRolePolicyDocument: policyDocument({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' }),
+      Policies: policies,
+      ...extra,
+    },
+  };
+}
+
+/** A key resource with KMS's default policy (the template sets none). */
+export const DEFAULT_POLICY_KEY = { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } };
+
 /** The statement that keeps the deployer able to manage the key (what GuardedKmsKey's KeyDeployment does). */
 export const DEPLOYER_STATEMENT = {
   Sid: 'KeyDeployment',

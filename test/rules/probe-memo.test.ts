@@ -1,11 +1,11 @@
-import { modelOfResources } from './helpers';
+import { kmsInlinePolicy, modelOfResources, policyDocument, roleResource } from './helpers';
 import { AccountWideDelegation } from '../../src/rules/KmsGuard-AccountWideDelegation';
 import * as probe from '../../src/rules/support/probe';
 import { ProbeMemo, resourceMatches } from '../../src/rules/support/probe-memo';
 
 const ARN = 'arn:aws:kms:us-east-1:111122223333:key/1111aaaa-2222-bbbb-3333-cccc4444dddd';
 const OTHER = 'arn:aws:kms:us-east-1:111122223333:key/9999aaaa-2222-bbbb-3333-cccc4444dddd';
-const doc = (...statements: unknown[]) => ({ Version: '2012-10-17', Statement: statements });
+const doc = policyDocument;
 
 describe('resourceMatches: which statements match a key by Resource, as the evaluator matches them', () => {
   test.each([
@@ -72,16 +72,8 @@ describe('ProbeMemo.setting: keys the evaluator decides alike, apart from Resour
 function sharingApp() {
   const arnOf = (k: string) => ({ 'Fn::GetAtt': [k, 'Arn'] });
   const defaultKey = (properties: Record<string, unknown> = {}) => ({ Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true, ...properties } });
-  const role = (name: string, statements: unknown[], extra: Record<string, unknown> = {}) => ({
-    Type: 'AWS::IAM::Role',
-    Metadata: { 'aws:cdk:path': `S/${name}/Resource` },
-    Properties: {
-      RoleName: name,
-      AssumeRolePolicyDocument: doc({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' }),
-      Policies: [{ PolicyName: 'kms', PolicyDocument: doc(...statements) }],
-      ...extra,
-    },
-  });
+  const role = (name: string, statements: unknown[], extra: Record<string, unknown> = {}) =>
+    roleResource(name, name, [kmsInlinePolicy(...statements)], extra);
   const orgKey = () => ({
     Type: 'AWS::KMS::Key',
     Properties: {

@@ -2,7 +2,9 @@
  * Bugs the mutation sample of src/rules found (docs/mutation-testing.md, "src/rules, sample"), each pinned by the
  * behaviour the AWS page cited documents.
  */
-import { DEPLOYER_STATEMENT, OTHER_ACCOUNT, ids, keyResource, modelOfResources } from './helpers';
+import {
+  DEFAULT_POLICY_KEY, DEPLOYER_STATEMENT, OTHER_ACCOUNT, ids, keyResource, kmsInlinePolicy, modelOfResources, policyDocument, roleResource,
+} from './helpers';
 import { AccountWideDelegation } from '../../src/rules/KmsGuard-AccountWideDelegation';
 import { AdminCanUseKey } from '../../src/rules/KmsGuard-AdminCanUseKey';
 import { CreateGrantUnrestricted } from '../../src/rules/KmsGuard-CreateGrantUnrestricted';
@@ -101,18 +103,9 @@ describe('KmsGuard-CrossAccountWithoutNarrowing with a principal of a literal ac
  * Found while writing the test for the CreateGrantUnrestricted survivors of lines 105-106.
  */
 describe('a principal whose IAM policy or boundary names the key by a value unknown offline', () => {
-  const doc = (...statements: unknown[]) => ({ Version: '2012-10-17', Statement: statements });
-  const role = (statement: unknown, extra: Record<string, unknown> = {}) => ({
-    Type: 'AWS::IAM::Role',
-    Metadata: { 'aws:cdk:path': 'S/App/Resource' },
-    Properties: {
-      RoleName: 'app',
-      AssumeRolePolicyDocument: doc({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' }),
-      Policies: [{ PolicyName: 'kms', PolicyDocument: doc(statement) }],
-      ...extra,
-    },
-  });
-  const defaultKey = { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } };
+  const doc = policyDocument;
+  const role = (statement: unknown, extra: Record<string, unknown> = {}) => roleResource('App', 'app', [kmsInlinePolicy(statement)], extra);
+  const defaultKey = DEFAULT_POLICY_KEY;
   const keyArnParameter = { Ref: 'KeyArn' };
 
   test('KmsGuard-CreateGrantUnrestricted: kms:CreateGrant on a key ARN given as a parameter: a warning that it could not be verified (was: nothing)', () => {
@@ -160,16 +153,8 @@ describe('a principal whose IAM policy or boundary names the key by a value unkn
 });
 
 describe('KmsGuard-CreateGrantUnrestricted survivors of the rules sample (docs/mutation-testing.md)', () => {
-  const doc = (...statements: unknown[]) => ({ Version: '2012-10-17', Statement: statements });
-  const roleWith = (policies: unknown[]) => ({
-    Type: 'AWS::IAM::Role',
-    Metadata: { 'aws:cdk:path': 'S/App/Resource' },
-    Properties: {
-      RoleName: 'app',
-      AssumeRolePolicyDocument: doc({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' }),
-      Policies: policies,
-    },
-  });
+  const doc = policyDocument;
+  const roleWith = (policies: unknown[]) => roleResource('App', 'app', policies);
 
   test('line 91: the identity path probes with the delegations only, not a statement naming the role (reported on its own)', () => {
     const delegation = {
@@ -204,19 +189,10 @@ describe('KmsGuard-CreateGrantUnrestricted survivors of the rules sample (docs/m
 });
 
 describe('a principal whose IAM policy gives its actions by a value unknown offline', () => {
-  const doc = (...statements: unknown[]) => ({ Version: '2012-10-17', Statement: statements });
   test('KmsGuard-CreateGrantUnrestricted: Action given as a parameter, on the key: a warning that it could not be verified (was: not a candidate)', () => {
     const findings = CreateGrantUnrestricted.check(modelOfResources({
-      Key: { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } },
-      App: {
-        Type: 'AWS::IAM::Role',
-        Metadata: { 'aws:cdk:path': 'S/App/Resource' },
-        Properties: {
-          RoleName: 'app',
-          AssumeRolePolicyDocument: doc({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' }),
-          Policies: [{ PolicyName: 'kms', PolicyDocument: doc({ Effect: 'Allow', Action: { Ref: 'Actions' }, Resource: { 'Fn::GetAtt': ['Key', 'Arn'] } }) }],
-        },
-      },
+      Key: DEFAULT_POLICY_KEY,
+      App: roleResource('App', 'app', [kmsInlinePolicy({ Effect: 'Allow', Action: { Ref: 'Actions' }, Resource: { 'Fn::GetAtt': ['Key', 'Arn'] } })]),
     }));
     expect(ids(findings)).toEqual(['KmsGuard-CreateGrantUnrestricted[Principal::S/App] warning']);
   });
