@@ -20,7 +20,9 @@
  *  - Besides the whole process (wall time seen by the driver), each process reports its own phases: loading modules,
  *    building the app, and `app.synth()` (where validation runs).
  *
- * `node -r ts-node/register/transpile-only bench/validation.bench.ts` (env: BENCH_ROUNDS, BENCH_MODES=none,aspect,...).
+ * `node -r ts-node/register/transpile-only bench/validation.bench.ts` (env: BENCH_ROUNDS, BENCH_MODES=none,aspect,...;
+ * BENCH_V8_FLAGS: V8 flags for the measured processes, e.g. `--max-opt=2` to leave V8's optimizing compiler out and see
+ * how much of a mode's cost is compiling its code rather than running it: docs/decisions.md).
  */
 import { spawnSync } from 'child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
@@ -202,10 +204,11 @@ function driver(): void {
   try {
     const bench = transpileSources(root, join(work, 'build'));
     const env = { ...process.env, NODE_PATH: join(root, 'node_modules') };
+    const v8Flags = (process.env.BENCH_V8_FLAGS ?? '').split(/\s+/).filter((f) => f !== '');
     const run = (mode: Mode, round: number): { wall: number; figures: ChildFigures } => {
       const outdir = join(work, `cdk.out-${mode.replace('+', '-')}-${round}`);
       const start = performance.now();
-      const result = spawnSync(process.execPath, [bench, '--child', mode, outdir], { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      const result = spawnSync(process.execPath, [...v8Flags, bench, '--child', mode, outdir], { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
       const wall = performance.now() - start;
       rmSync(outdir, { recursive: true, force: true });
       const line = result.stdout.trim().split('\n').pop() ?? '';
@@ -214,7 +217,8 @@ function driver(): void {
     };
     console.log(`App: ${SHAPE.stacks} stacks in ${ACCOUNTS.length} accounts, ${SHAPE.stacks * SHAPE.keysPerStack} keys `
       + `(${SHAPE.stacks * SHAPE.guardedPerStack} GuardedKmsKey), ${SHAPE.stacks * (SHAPE.rolesPerStack + 1)} roles, `
-      + `${SHAPE.stacks * SHAPE.bucketsPerStack} buckets. ${rounds} rounds, modes interleaved; node ${process.version}.`);
+      + `${SHAPE.stacks * SHAPE.bucketsPerStack} buckets. ${rounds} rounds, modes interleaved; node ${process.version}`
+      + `${v8Flags.length > 0 ? ` with ${v8Flags.join(' ')}` : ''}.`);
     run('none', -1); // warm the file cache
     const samples = new Map<Mode, Array<{ wall: number; figures: ChildFigures }>>(modes.map((m) => [m, []]));
     const ratios = new Map<Mode, { wall: number[]; cpu: number[]; synth: number[] }>(modes.map((m) => [m, { wall: [], cpu: [], synth: [] }]));
