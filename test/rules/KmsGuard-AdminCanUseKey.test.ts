@@ -2,7 +2,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { DEPLOYER_ROLE, DEPLOYER_STATEMENT, appWithStack, findingsOf, ids, keyResource, modelOfResources } from './helpers';
+import { DEPLOYER_ROLE, DEPLOYER_STATEMENT, appWithStack, findingsOf, ids, keyResource, modelOfResources, rawKey } from './helpers';
 import { GuardedKmsKey, KeyCapability } from '../../src';
 import { AdminCanUseKey } from '../../src/rules/KmsGuard-AdminCanUseKey';
 import { UserCanAdministerKey } from '../../src/rules/KmsGuard-UserCanAdministerKey';
@@ -38,16 +38,10 @@ describe(RULE, () => {
   test('GIVEN a raw CfnKey whose policy gives one role kms:* THEN an error for that role', () => {
     const { app, stack } = appWithStack();
     const role = new iam.Role(stack, 'Ops', { assumedBy: new iam.AccountRootPrincipal(), roleName: 'ops' });
-    new kms.CfnKey(stack, 'Raw', {
-      enableKeyRotation: true,
-      keyPolicy: {
-        Version: '2012-10-17',
-        Statement: [
-          { Sid: 'Deploy', Effect: 'Allow', Principal: { AWS: DEPLOYER_ROLE }, Action: ['kms:PutKeyPolicy', 'kms:DescribeKey'], Resource: '*' },
-          { Sid: 'Ops', Effect: 'Allow', Principal: { AWS: role.roleArn }, Action: 'kms:*', Resource: '*' },
-        ],
-      },
-    });
+    rawKey(stack,
+      { Sid: 'Deploy', Effect: 'Allow', Principal: { AWS: DEPLOYER_ROLE }, Action: ['kms:PutKeyPolicy', 'kms:DescribeKey'], Resource: '*' },
+      { Sid: 'Ops', Effect: 'Allow', Principal: { AWS: role.roleArn }, Action: 'kms:*', Resource: '*' },
+    );
     const findings = findingsOf(AdminCanUseKey, app);
     expect(ids(findings)).toEqual([`${RULE}[Principal::S/Ops] error`]);
     expect(findings[0].location.statement).toBe('Sid "Ops"');

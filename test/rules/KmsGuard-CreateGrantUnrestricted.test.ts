@@ -2,7 +2,7 @@ import { Size } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { DEPLOYER_STATEMENT, OTHER_ACCOUNT, appWithStack, findingsOf, ids, keyResource, modelOfResources } from './helpers';
+import { DEPLOYER_STATEMENT, OTHER_ACCOUNT, appWithStack, findingsOf, ids, keyResource, modelOfResources, rawKey } from './helpers';
 import { GuardedKmsKey, KeyCapability } from '../../src';
 import { CreateGrantUnrestricted } from '../../src/rules/KmsGuard-CreateGrantUnrestricted';
 
@@ -22,13 +22,7 @@ describe(RULE, () => {
 
   test('GIVEN a raw CfnKey naming another account\'s role with kms:CreateGrant and no condition THEN an error on the statement', () => {
     const { app, stack } = appWithStack();
-    new kms.CfnKey(stack, 'Raw', {
-      enableKeyRotation: true,
-      keyPolicy: {
-        Version: '2012-10-17',
-        Statement: [DEPLOYER_STATEMENT, { Sid: 'Partner', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${OTHER_ACCOUNT}:role/partner` }, Action: ['kms:Decrypt', 'kms:CreateGrant'], Resource: '*' }],
-      },
-    });
+    rawKey(stack, DEPLOYER_STATEMENT, { Sid: 'Partner', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${OTHER_ACCOUNT}:role/partner` }, Action: ['kms:Decrypt', 'kms:CreateGrant'], Resource: '*' });
     const findings = findingsOf(CreateGrantUnrestricted, app);
     expect(ids(findings)).toEqual([`${RULE}[Statement::Partner] error`]);
     expect(findings[0].location).toMatchObject({ policy: 'key policy', statement: 'Sid "Partner"', field: 'Condition' });
@@ -119,17 +113,11 @@ describe(`${RULE}: who can create the grant, and what keeps them out`, () => {
     const { app, stack } = appWithStack();
     const role = new iam.Role(stack, 'App', { assumedBy: new iam.AccountRootPrincipal(), roleName: 'app' });
     role.addToPolicy(new iam.PolicyStatement({ actions: ['kms:CreateGrant'], resources: ['*'] }));
-    new kms.CfnKey(stack, 'Raw', {
-      enableKeyRotation: true,
-      keyPolicy: {
-        Version: '2012-10-17',
-        Statement: [
-          DEPLOYER_STATEMENT,
-          { Sid: 'Account', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:Decrypt', Resource: '*' },
-          { Sid: 'App', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:role/app' }, Action: 'kms:CreateGrant', Resource: '*' },
-        ],
-      },
-    });
+    rawKey(stack,
+      DEPLOYER_STATEMENT,
+      { Sid: 'Account', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:Decrypt', Resource: '*' },
+      { Sid: 'App', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:role/app' }, Action: 'kms:CreateGrant', Resource: '*' },
+    );
     expect(ids(findingsOf(CreateGrantUnrestricted, app))).toEqual([`${RULE}[Statement::App] error`]);
   });
 

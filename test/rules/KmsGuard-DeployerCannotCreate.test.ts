@@ -2,7 +2,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { DEPLOYER_STATEMENT, appWithStack, findingsOf, ids } from './helpers';
+import { DEPLOYER_STATEMENT, appWithStack, findingsOf, ids, rawKey } from './helpers';
 import { GuardedKmsKey } from '../../src';
 import { DeployerCannotCreate } from '../../src/rules/KmsGuard-DeployerCannotCreate';
 
@@ -17,7 +17,7 @@ function table(scope: Construct, key: kms.IKey): dynamodb.Table {
 describe(RULE, () => {
   test('GIVEN a raw CfnKey that lets the deployer manage the key but not create grants, and a table encrypted with it WHEN checked THEN an error on the table', () => {
     const { app, stack } = appWithStack();
-    const raw = new kms.CfnKey(stack, 'Raw', { enableKeyRotation: true, keyPolicy: { Version: '2012-10-17', Statement: [DEPLOYER_STATEMENT] } });
+    const raw = rawKey(stack, DEPLOYER_STATEMENT);
     table(stack, kms.Key.fromCfnKey(raw));
     const findings = findingsOf(DeployerCannotCreate, app);
     expect(ids(findings)).toEqual([`${RULE}[Key::S/Raw] error`]);

@@ -1,5 +1,4 @@
-import * as kms from 'aws-cdk-lib/aws-kms';
-import { DEPLOYER_STATEMENT, appWithStack, findingsOf, ids, keyResource, modelOfResources } from './helpers';
+import { DEPLOYER_STATEMENT, appWithStack, findingsOf, ids, keyResource, modelOfResources, rawKey } from './helpers';
 import { InvalidPrincipal } from '../../src/rules/KmsGuard-InvalidPrincipal';
 
 const RULE = 'KmsGuard-InvalidPrincipal';
@@ -7,13 +6,7 @@ const RULE = 'KmsGuard-InvalidPrincipal';
 describe(RULE, () => {
   test('GIVEN a raw CfnKey with a wildcard inside a principal ARN WHEN checked THEN an error on the statement', () => {
     const { app, stack } = appWithStack();
-    new kms.CfnKey(stack, 'Raw', {
-      enableKeyRotation: true,
-      keyPolicy: {
-        Version: '2012-10-17',
-        Statement: [DEPLOYER_STATEMENT, { Sid: 'Readers', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:role/reader-*' }, Action: 'kms:Decrypt', Resource: '*' }],
-      },
-    });
+    rawKey(stack, DEPLOYER_STATEMENT, { Sid: 'Readers', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:role/reader-*' }, Action: 'kms:Decrypt', Resource: '*' });
     const findings = findingsOf(InvalidPrincipal, app);
     expect(ids(findings)).toEqual([`${RULE}[Statement::Readers] error`]);
     expect(findings[0].location).toMatchObject({ constructPath: 'S/Raw', field: 'Principal' });

@@ -1,5 +1,4 @@
-import * as kms from 'aws-cdk-lib/aws-kms';
-import { DEPLOYER_STATEMENT, appWithStack, findingsOf, ids } from './helpers';
+import { DEPLOYER_STATEMENT, appWithStack, findingsOf, ids, rawKey } from './helpers';
 import { KeyPolicyTooLarge } from '../../src/rules/KmsGuard-KeyPolicyTooLarge';
 
 const RULE = 'KmsGuard-KeyPolicyTooLarge';
@@ -9,7 +8,7 @@ function app(roles: number) {
   const statements = Array.from({ length: roles }, (_, i) => ({
     Sid: `Reader${i}`, Effect: 'Allow', Principal: { AWS: `arn:aws:iam::111122223333:role/application-reader-with-a-long-name-${i}` }, Action: ['kms:Decrypt', 'kms:DescribeKey'], Resource: '*',
   }));
-  new kms.CfnKey(stack, 'Raw', { enableKeyRotation: true, keyPolicy: { Version: '2012-10-17', Statement: [DEPLOYER_STATEMENT, ...statements] } });
+  rawKey(stack, DEPLOYER_STATEMENT, ...statements);
   return a;
 }
 

@@ -1,7 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import { DEPLOYER_STATEMENT, ENV, findingsOf, ids } from './helpers';
+import { DEPLOYER_STATEMENT, ENV, findingsOf, ids, rawKey } from './helpers';
 import { GuardedKmsKey, KeyCapability } from '../../src';
 import { PrincipalNotYetDeployed } from '../../src/rules/KmsGuard-PrincipalNotYetDeployed';
 
@@ -13,13 +12,7 @@ function app(dependency: boolean): App {
   const keys = new Stack(a, 'Keys', { env: ENV });
   const roles = new Stack(a, 'Roles', { env: ENV });
   new iam.Role(roles, 'Reader', { assumedBy: new iam.AccountRootPrincipal(), roleName: 'reader' });
-  new kms.CfnKey(keys, 'Raw', {
-    enableKeyRotation: true,
-    keyPolicy: {
-      Version: '2012-10-17',
-      Statement: [DEPLOYER_STATEMENT, { Sid: 'Reader', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:role/reader' }, Action: 'kms:Decrypt', Resource: '*' }],
-    },
-  });
+  rawKey(keys, DEPLOYER_STATEMENT, { Sid: 'Reader', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:role/reader' }, Action: 'kms:Decrypt', Resource: '*' });
   if (dependency) keys.addDependency(roles);
   return a;
 }

@@ -1,6 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { DEPLOYER_STATEMENT, appWithStack, findingsOf, ids, keyResource, modelOfResources } from './helpers';
+import { DEPLOYER_STATEMENT, appWithStack, findingsOf, ids, keyResource, modelOfResources, rawKey } from './helpers';
 import { GuardedKmsKey } from '../../src';
 import { PublicKeyAccess } from '../../src/rules/KmsGuard-PublicKeyAccess';
 
@@ -43,17 +43,11 @@ describe(RULE, () => {
 
   test('GIVEN a raw CfnKey whose JSON policy has an organization-wide Allow and a public one THEN only the public one is reported', () => {
     const { app, stack } = appWithStack();
-    new kms.CfnKey(stack, 'Raw', {
-      enableKeyRotation: true,
-      keyPolicy: {
-        Version: '2012-10-17',
-        Statement: [
-          DEPLOYER_STATEMENT,
-          { Sid: 'Org', Effect: 'Allow', Principal: '*', Action: ['kms:Decrypt', 'kms:DescribeKey'], Resource: '*', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } },
-          { Sid: 'Anyone', Effect: 'Allow', Principal: { AWS: ['*'] }, Action: 'kms:Encrypt', Resource: '*' },
-        ],
-      },
-    });
+    rawKey(stack,
+      DEPLOYER_STATEMENT,
+      { Sid: 'Org', Effect: 'Allow', Principal: '*', Action: ['kms:Decrypt', 'kms:DescribeKey'], Resource: '*', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } },
+      { Sid: 'Anyone', Effect: 'Allow', Principal: { AWS: ['*'] }, Action: 'kms:Encrypt', Resource: '*' },
+    );
     const findings = findingsOf(PublicKeyAccess, app);
     expect(ids(findings)).toEqual([`${RULE}[Statement::Anyone] error`]);
     expect(findings[0].location.constructPath).toBe('S/Raw');

@@ -3,6 +3,8 @@
  * hand-written templates; run one rule.
  */
 import { App, Stack } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
 import { AppModel, buildAppModel } from '../../src/app-model/app-model';
 import { readCloudAssembly } from '../../src/app-model/cloud-assembly';
 import { Finding } from '../../src/rules/finding';
@@ -63,6 +65,14 @@ export function roleResource(path: string, roleName: string, policies: unknown[]
       ...extra,
     },
   };
+}
+
+/**
+ * A raw `CfnKey` (id `Raw`, rotation on) in `scope` whose key policy is these statements, as JSON: what a user writes
+ * with the L1 construct, with no grant or trait of aws-cdk-lib in between.
+ */
+export function rawKey(scope: Construct, ...statements: unknown[]): kms.CfnKey {
+  return new kms.CfnKey(scope, 'Raw', { enableKeyRotation: true, keyPolicy: policyDocument(...statements) });
 }
 
 /** A key resource with KMS's default policy (the template sets none). */
