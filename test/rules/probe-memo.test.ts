@@ -174,3 +174,50 @@ describe('KmsGuard-AccountWideDelegation with the memo decides as without it', (
     expect(finding?.message).toContain(`Who can: in this app: ${who}; and any principal of 111122223333`);
   });
 });
+
+describe('mutation survivors of sample 2 (docs/mutation-testing.md): what the memo must not share', () => {
+  test('resourceMatches: an empty NotResource list matches no key, as the evaluator reads it (no patterns: the statement never applies, compiled-policy.ts)', () => {
+    expect(resourceMatches([doc({ Effect: 'Allow', Action: 'kms:Decrypt', NotResource: [] })], ARN)).toBe('0|');
+  });
+
+  test('ProbeMemo.probe: documents that cannot be matched ahead of time (a policy variable in a Resource) are asked for every key, even in one setting', () => {
+    const memo = new ProbeMemo();
+    const caller = {};
+    // The variable is filled in per request (IAM UG reference_policies_variables.md): whether the statement covers a
+    // key is known only then, so two keys of one setting may get different outcomes.
+    const documents = [doc({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: 'arn:aws:kms:*:*:key/${aws:PrincipalTag/key-id}' })];
+    const outcomes = [{ allowed: [{ action: 'kms:Decrypt' }] }, { allowed: [] }] as any[];
+    let asked = 0;
+    const ask = jest.fn((): any => outcomes[asked++]);
+    expect(memo.probe(0, caller, ['kms:Decrypt'], documents, ARN, ask)).toBe(outcomes[0]);
+    expect(memo.probe(0, caller, ['kms:Decrypt'], documents, OTHER, ask)).toBe(outcomes[1]);
+    expect(ask).toHaveBeenCalledTimes(2);
+  });
+
+  test('ProbeMemo.probe: one setting, one caller, the same actions and Resource matches: asked once; another caller: asked again', () => {
+    const memo = new ProbeMemo();
+    const documents = [doc({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' })];
+    const ask = jest.fn(() => ({ allowed: [] }) as any);
+    const first = {};
+    memo.probe(0, first, ['kms:Decrypt', 'kms:Encrypt'], documents, ARN, ask);
+    memo.probe(0, first, ['kms:Decrypt', 'kms:Encrypt'], documents, OTHER, ask);
+    expect(ask).toHaveBeenCalledTimes(1);
+    memo.probe(0, {}, ['kms:Decrypt', 'kms:Encrypt'], documents, OTHER, ask);
+    memo.probe(0, first, ['kms:Decrypt'], documents, OTHER, ask);
+    expect(ask).toHaveBeenCalledTimes(3);
+  });
+
+  test('KmsGuard-AccountWideDelegation: a permissions boundary naming one of two keys of one setting is told apart (the boundary is among the documents the memo matches)', () => {
+    // A boundary caps what the identity policy allows (IAM UG reference_policies_evaluation-logic.md): the role may
+    // use K1 only, though its identity policy names every key, and K0 and K1 are otherwise alike.
+    const model = modelOfResources({
+      K0: { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } },
+      K1: { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } },
+      Boundary: { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: doc({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': ['K1', 'Arn'] } }) } },
+      Bounded: roleResource('Bounded', 'Bounded', [kmsInlinePolicy({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' })], { PermissionsBoundary: { Ref: 'Boundary' } }),
+    });
+    const who = (id: string) => AccountWideDelegation.check(model).find((f) => f.location.logicalId === id)?.message.replace(/^.*Who can: /, '').replace(/; and any principal.*$/, '');
+    expect(who('K0')).toBe('no principal of this app is allowed through it yet');
+    expect(who('K1')).toBe('in this app: role S/Bounded (kms:Decrypt)');
+  });
+});
