@@ -628,7 +628,7 @@ function buildPrincipals(c: Collected, warnings: string[]): PrincipalModel[] {
     const location = reader.location(id, resource);
     const name = reader.string({ Ref: id }, notes) ?? id;
     const arn = reader.string({ 'Fn::GetAtt': [id, 'Arn'] }, notes) ?? '';
-    const documents: Array<{ source: string; document: any }> = [...inlinePolicies(reader, props.Policies, `inline policy of ${kind}`, notes)];
+    const documents: Array<{ source: string; document: any }> = [...inlinePolicies(reader, props.Policies, `the ${kind}`, notes)];
     const external: string[] = [];
     const attachedManaged = new Set<Attachment>();
     const attach = (a: Attachment, via: string): void => {
@@ -735,12 +735,13 @@ function buildPrincipals(c: Collected, warnings: string[]): PrincipalModel[] {
   return principals;
 }
 
-function inlinePolicies(reader: StackReader, raw: unknown, label: string, notes: string[]): Array<{ source: string; document: any }> {
+/** The inline policies of a role, user or group: `inline policy <PolicyName> of <owner>` (the owner as messages name it). */
+function inlinePolicies(reader: StackReader, raw: unknown, owner: string, notes: string[]): Array<{ source: string; document: any }> {
   const list = reader.resolve(raw, notes);
   if (!Array.isArray(list)) return [];
   return list
     .filter((p): p is Record<string, any> => isRecord(p) && p.PolicyDocument !== undefined)
-    .map((p) => ({ source: `${label} ${typeof p.PolicyName === 'string' ? p.PolicyName : '(unnamed)'}`, document: p.PolicyDocument }));
+    .map((p) => ({ source: `inline policy ${typeof p.PolicyName === 'string' ? p.PolicyName : '(unnamed)'} of ${owner}`, document: p.PolicyDocument }));
 }
 
 /** KMS interface endpoints: service `com.amazonaws.REGION.kms`, or `kms-fips` (kms-vpc-endpoint.md). */

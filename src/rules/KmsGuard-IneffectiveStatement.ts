@@ -126,7 +126,7 @@ function problemsOf(doc: unknown, kind: 'key' | 'identity', statements: readonly
     const throughEndpoint = entries.some((e) => isPositive(e) && /^aws:(source(vpce|vpc|vpcarn)|vpcsourceip)$/i.test(e.key));
     for (const entry of entries) {
       const lower = entry.key.toLowerCase();
-      if (kind === 'key' && (lower.startsWith('aws:resourcetag/') || lower === 'kms:resourcealiases')) {
+      if (kind === 'key' && isIamOnlyKey(lower)) {
         const p = absentProblem(entry, `\`${entry.key}\` is for IAM policies only: KMS does not evaluate ${lower === 'kms:resourcealiases' ? 'kms:ResourceAliases' : 'aws:ResourceTag/*'} in a key policy (${lower === 'kms:resourcealiases' ? 'conditions-kms.md, "kms:ResourceAliases": IAM policies only' : 'tag-authorization.md: "supported only in IAM policies"'}), so the key policy sees it absent`, 'in a key policy, test the key\'s own properties (the statement is already about this key only), or move the condition to the callers\' IAM policies');
         if (p) add(ref, p, entry.key);
       } else if (lower === 'aws:sourceip' && throughEndpoint) {
@@ -136,6 +136,12 @@ function problemsOf(doc: unknown, kind: 'key' | 'identity', statements: readonly
     }
   }
   return statements.filter((s) => found.has(s)).map((s) => [s, found.get(s)!]);
+}
+
+/** Condition keys KMS evaluates in IAM policies only (conditions-kms.md "kms:ResourceAliases"; tag-authorization.md). */
+function isIamOnlyKey(key: string): boolean {
+  const lower = key.toLowerCase();
+  return lower.startsWith('aws:resourcetag/') || lower === 'kms:resourcealiases';
 }
 
 function problemOfIssue(st: Record<string, any>, issue: Issue, kind: 'key' | 'identity'): Problem | undefined {
@@ -151,6 +157,9 @@ function problemOfIssue(st: Record<string, any>, issue: Issue, kind: 'key' | 'id
     case 'condition-key-not-applicable': {
       const at = conditionOfField(issue.field);
       if (at === undefined) return undefined;
+      // In a key policy these keys are never evaluated, whatever the action: the rule's own "IAM policies only" problem
+      // (problemsOf) explains them, not the reader's advice to move the condition to an action that carries the key.
+      if (kind === 'key' && isIamOnlyKey(at.key)) return undefined;
       if (isUnresolvedText(at.key)) {
         return { kind: 'unknown', text: `the condition key \`${at.key}\` is not known offline, so whether KMS requests carry it cannot be verified`, field };
       }

@@ -145,8 +145,8 @@ describe('buildAppModel: principals', () => {
     }]);
     const sources = Object.fromEntries(m.principals.map((p) => [p.name, p.identityPolicySources]));
     expect(sources).toEqual({
-      alice: ['inline policy of user own', 'group Users/Ops inline (through group ops)', 'policy Users/GroupPolicy (through group ops)'],
-      bob: ['managed policy Users/UserManaged', 'policy Users/BobPolicy', 'group Users/Ops inline (through group ops)', 'policy Users/GroupPolicy (through group ops)'],
+      alice: ['inline policy own of the user', 'inline policy inline of group Users/Ops (through group ops)', 'policy Users/GroupPolicy (through group ops)'],
+      bob: ['managed policy Users/UserManaged', 'policy Users/BobPolicy', 'inline policy inline of group Users/Ops (through group ops)', 'policy Users/GroupPolicy (through group ops)'],
     });
     expect(m.principals.find((p) => p.name === 'alice')!.arn).toBe('arn:aws:iam::111122223333:user/alice');
     expect(m.warnings).toEqual([]);

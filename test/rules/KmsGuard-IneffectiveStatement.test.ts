@@ -149,10 +149,11 @@ describe(`${RULE}: the message, whole, and the verdict of several problems`, () 
     [
       // conditions-kms.md, kms:ResourceAliases: for the key resource operations only, and in IAM policies only. The
       // reader says the first, the rule the second: one explanation per key, the reader's.
-      'kms:ResourceAliases on kms:ListAliases in a key policy: explained once',
+      // Not the reader's advice to move the condition to an action that carries the key: in a key policy no action does.
+      'kms:ResourceAliases on kms:ListAliases in a key policy: explained once, as IAM-only',
       { Effect: 'Allow', Principal: app, Action: 'kms:ListAliases', Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/orders' } } },
       'warning', 'Condition.ForAnyValue:StringEquals.kms:ResourceAliases', NEVER_ALLOW,
-      ['condition key `kms:ResourceAliases` exists for none of the actions this statement covers (kms:ListAliases): KMS requests for them never carry it, so a positive operator on it never matches and a negated operator or `...IfExists` always does (conditions-kms.md; the KMS permissions reference lists the condition keys of each action); move the condition to a statement for actions that carry the key, e.g. kms:CancelKeyDeletion, kms:CreateAlias, kms:CreateGrant; "ForAnyValue:StringEquals" on it never holds'],
+      [`${ALIASES_IAM_ONLY}; "ForAnyValue:StringEquals" on it never holds ${KEY_POLICY_FIX}`],
     ],
     [
       'aws:SourceIp with aws:SourceVpce in an Allow (IAM UG, condition operators; kms-vpc-endpoint.md)',
@@ -228,8 +229,8 @@ describe(`${RULE}: identity policies`, () => {
     const statement = { Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' }, StringEquals: { 'aws:SourceVpce': 'vpce-1234abcdf5678c90a', 'kms:CallerAcount': '111122223333' } } };
     const findings = withRole(statement);
     expect(ids(findings)).toEqual([`${RULE}[Statement::0] warning`]);
-    expect(findings[0].location).toMatchObject({ logicalId: 'W', constructPath: 'S/W/Resource', policy: 'inline policy of role kms', statement: 'statement #0', field: 'Condition.StringEquals.kms:CallerAcount' });
-    expect(findings[0].message).toBe(`statement #0 of inline policy of role kms, an identity policy of role S/W that reaches a KMS key of the app, ${NEVER_ALLOW}: `
+    expect(findings[0].location).toMatchObject({ logicalId: 'W', constructPath: 'S/W/Resource', policy: 'inline policy kms of the role', statement: 'statement #0', field: 'Condition.StringEquals.kms:CallerAcount' });
+    expect(findings[0].message).toBe(`statement #0 of inline policy kms of the role, an identity policy of role S/W that reaches a KMS key of the app, ${NEVER_ALLOW}: `
       + `${MISSPELT}; "StringEquals" on it never holds; ${SOURCE_IP_THROUGH_ENDPOINT}. Received: ${JSON.stringify(statement)}. ${advice('Statement::0')}`);
   });
 });

@@ -186,7 +186,7 @@ describe(`${RULE}: identity policies`, () => {
   ])('table, reported on the role: %s', (_name, statement, severity, values) => {
     const findings = withRole(DECRYPT, statement);
     expect(ids(findings)).toEqual([`${RULE}[Statement::1] ${severity}`]);
-    expect(findings[0].message).toBe(`statement #1 of inline policy of role kms, an identity policy of role S/W that reaches a KMS key of the app: ${values}. ${tail(statement, 'Statement::1')}`);
-    expect(findings[0].location).toMatchObject({ logicalId: 'W', constructPath: 'S/W/Resource', policy: 'inline policy of role kms', statement: 'statement #1', field: 'Action' });
+    expect(findings[0].message).toBe(`statement #1 of inline policy kms of the role, an identity policy of role S/W that reaches a KMS key of the app: ${values}. ${tail(statement, 'Statement::1')}`);
+    expect(findings[0].location).toMatchObject({ logicalId: 'W', constructPath: 'S/W/Resource', policy: 'inline policy kms of the role', statement: 'statement #1', field: 'Action' });
   });
 });

@@ -115,7 +115,7 @@ describe('a principal whose IAM policy or boundary names the key by a value unkn
     }));
     expect(ids(findings)).toEqual(['KmsGuard-CreateGrantUnrestricted[Principal::S/App] warning']);
     expect(findings[0].message).toContain('This holds if the values unknown offline allow it, so it could not be verified.');
-    expect(findings[0].location).toMatchObject({ policy: 'inline policy of role kms', statement: 'statement #0', field: 'Action' });
+    expect(findings[0].location).toMatchObject({ policy: 'inline policy kms of the role', statement: 'statement #0', field: 'Action' });
   });
 
   test('KmsGuard-CreateGrantUnrestricted: a permissions boundary naming the key by a parameter: a warning (read strictly, the boundary allows nothing)', () => {
