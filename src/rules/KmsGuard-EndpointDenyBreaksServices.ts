@@ -1,9 +1,9 @@
 /**
- * KmsGuard-EndpointDenyBreaksServices: a key-policy Deny that tests aws:SourceVpce or aws:SourceVpc (deny unless the
- * request comes through an endpoint or VPC) must not deny the AWS services that use the key. An integrated service
- * (S3, EBS, RDS, Secrets Manager, Lambda, ... on the caller's behalf; CloudWatch Logs and CloudTrail as themselves)
- * calls KMS from its own network, never through the app's VPC endpoint, so its requests carry no aws:SourceVpce or
- * aws:SourceVpc: "If you restrict requests for a KMS key to a VPC or VPC endpoint, calls to AWS KMS from an integrated
+ * KmsGuard-EndpointDenyBreaksServices: a key-policy Deny that tests a key present only through a VPC endpoint
+ * (aws:SourceVpce, aws:SourceVpc, aws:SourceVpcArn, aws:VpcSourceIp: support/endpoint-keys.ts; deny unless the request
+ * comes through an endpoint or VPC) must not deny the AWS services that use the key. An integrated service (S3, EBS,
+ * RDS, Secrets Manager, Lambda, ... on the caller's behalf; CloudWatch Logs and CloudTrail as themselves) calls KMS
+ * from its own network, never through the app's VPC endpoint, so its requests carry none of those keys: "If you restrict requests for a KMS key to a VPC or VPC endpoint, calls to AWS KMS from an integrated
  * service, such as Amazon S3 or Amazon EBS, might fail. This can happen even if the source request ultimately
  * originates in the VPC or from the VPC endpoint" (conditions-aws.md, "Using VPC endpoint conditions"; the same
  * warning in kms-vpc-endpoint.md). The exemptions that keep them working: aws:ViaAWSService / kms:ViaService for calls
@@ -23,6 +23,7 @@
  */
 import { Finding, findingId } from './finding';
 import { Rule, kmsGuide, ruleDocLink } from './rule';
+import { ENDPOINT_ONLY_KEYS_TEXT, endpointStandIn, isEndpointOnlyKey } from './support/endpoint-keys';
 import { keyFinding, keyName } from './support/key-finding';
 import { ALLOW_ALL_KMS, probeSession, readingsOf, scenarioKey, viaServicesIn } from './support/probe';
 import { StatementRef, conditionEntriesOf, isAllow, isRecord, listOf, listText, statementJson, statementsOf } from './support/statements';
@@ -42,8 +43,8 @@ const ALLOW_EVERYTHING = { Sid: 'KmsGuardProbeAllowsAll', Effect: 'Allow', Princ
 export const EndpointDenyBreaksServices: Rule = {
   id: ID,
   severity: 'error',
-  summary: 'A key-policy Deny that requires aws:SourceVpce or aws:SourceVpc exempts the AWS services that use the key (aws:ViaAWSService, kms:ViaService, aws:PrincipalIsAWSService).',
-  explanation: 'AWS services that use a key for the app\'s resources (S3, EBS, RDS, Secrets Manager, Lambda on a caller\'s behalf; CloudWatch Logs and CloudTrail as themselves) call KMS from their own network, never through the app\'s VPC endpoint, so their requests carry no aws:SourceVpce or aws:SourceVpc. A Deny that requires either without exempting them denies those calls, and reading, writing or creating the encrypted resources fails.',
+  summary: 'A key-policy Deny that requires aws:SourceVpce or aws:SourceVpc (or aws:SourceVpcArn, aws:VpcSourceIp) exempts the AWS services that use the key (aws:ViaAWSService, kms:ViaService, aws:PrincipalIsAWSService).',
+  explanation: 'AWS services that use a key for the app\'s resources (S3, EBS, RDS, Secrets Manager, Lambda on a caller\'s behalf; CloudWatch Logs and CloudTrail as themselves) call KMS from their own network, never through the app\'s VPC endpoint, so their requests carry no aws:SourceVpce or aws:SourceVpc (nor aws:SourceVpcArn or aws:VpcSourceIp, present only through an endpoint as well). A Deny that requires one without exempting them denies those calls, and reading, writing or creating the encrypted resources fails.',
   docLink: ruleDocLink(ID),
   findingIds: ['Statement::<Sid or index>'],
   sources: [kmsGuide('conditions-aws'), kmsGuide('kms-vpc-endpoint'), kmsGuide('service-integration'), kmsGuide('conditions-kms')],
@@ -75,7 +76,7 @@ function keyFindings(model: AppModel, key: KmsKeyModel): Finding[] {
     if (denied.length === 0 && unsure.length === 0) continue;
     const id = findingId('Statement', ref.idPart);
     const what = denied.length > 0
-      ? `denies the AWS services that use the key, which call KMS from outside any VPC endpoint, so their requests carry no aws:SourceVpce or aws:SourceVpc (conditions-aws.md, "Using VPC endpoint conditions"): ${listText(denied, 5)}`
+      ? `denies the AWS services that use the key, which call KMS from outside any VPC endpoint, so their requests carry no ${ENDPOINT_ONLY_KEYS_TEXT} (conditions-aws.md, "Using VPC endpoint conditions"): ${listText(denied, 5)}`
       : `may deny the AWS services that use the key, depending on values unknown offline, so this cannot be verified: ${listText(unsure, 3)}`;
     out.push(keyFinding(ID, key, id, denied.length > 0 ? 'error' : 'warning',
       `${ref.label} of the key policy of ${keyName(key)} ${what}. Reading, writing or creating the resources encrypted with the key through those services then fails. Received: ${statementJson(ref.statement)}. `
@@ -88,7 +89,7 @@ function keyFindings(model: AppModel, key: KmsKeyModel): Finding[] {
 
 /** A statement whose conditions test the network a request comes through. */
 function testsNetwork(st: Record<string, any>): boolean {
-  return conditionEntriesOf(st).some((e) => /^aws:source(vpce|vpc)$/i.test(e.key));
+  return conditionEntriesOf(st).some((e) => isEndpointOnlyKey(e.key));
 }
 
 /** The services that use the key: for the app's encrypted resources, and those the key policy delegates to. */
@@ -154,11 +155,8 @@ function deniedBy(key: KmsKeyModel, ref: StatementRef, use: ServiceUse): 'denied
   return verdicts.find((v) => v !== 'denied' && v !== 'allowed') ?? 'denied in the strict reading of the values unknown offline, not in the permissive one';
 }
 
-/** Stands for an endpoint or VPC id unknown offline: never a real id. */
-const UNKNOWN_NETWORK_ID = 'kms-guard-unknown-offline';
-
 /**
- * The statement with unknown values of its aws:SourceVpce / aws:SourceVpc conditions replaced by a stand-in. The
+ * The statement with unknown values of its endpoint-only conditions (aws:SourceVpce, ...) replaced by a stand-in. The
  * services' requests never carry those keys, and a condition on an absent key has the same outcome whatever its values
  * (support/absent-key.ts), so the stand-in decides exactly what any value would; `Null` compares no id and is kept.
  */
@@ -171,7 +169,7 @@ function withKnownNetworkValues(st: Record<string, any>): Record<string, any> {
       continue;
     }
     condition[operator] = Object.fromEntries(Object.entries(block).map(([k, v]) => [k,
-      /^aws:source(vpce|vpc)$/i.test(k) ? listOf(v).map((x) => (typeof x === 'string' && isUnresolvedText(x) ? UNKNOWN_NETWORK_ID : x)) : v]));
+      isEndpointOnlyKey(k) ? listOf(v).map((x) => (typeof x === 'string' && isUnresolvedText(x) ? endpointStandIn(k) : x)) : v]));
   }
   return { ...st, Condition: condition };
 }

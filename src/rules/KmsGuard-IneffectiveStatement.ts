@@ -28,6 +28,7 @@
 import { Finding, findingId } from './finding';
 import { Rule, kmsGuide, ruleDocLink } from './rule';
 import { holdsWhenAbsent } from './support/absent-key';
+import { ENDPOINT_ONLY_KEYS_TEXT, isEndpointOnlyKey } from './support/endpoint-keys';
 import { TakenIds, identityFinding } from './support/identity-finding';
 import { keyFinding, keyName, principalName } from './support/key-finding';
 import { reachingDocuments } from './support/reaching-documents';
@@ -121,16 +122,15 @@ function problemsOf(doc: unknown, kind: 'key' | 'identity', statements: readonly
 
   for (const ref of statements) {
     const entries = conditionEntriesOf(ref.statement);
-    // Keys present only in requests through a VPC endpoint (IAM UG, "VPC condition key availability by network path",
-    // reference_sts_vpc_condition_keys_federated): a positive test of one keeps the statement to such requests.
-    const throughEndpoint = entries.some((e) => isPositive(e) && /^aws:(source(vpce|vpc|vpcarn)|vpcsourceip)$/i.test(e.key));
+    // A positive test of a key present only in requests through a VPC endpoint keeps the statement to such requests.
+    const throughEndpoint = entries.some((e) => isPositive(e) && isEndpointOnlyKey(e.key));
     for (const entry of entries) {
       const lower = entry.key.toLowerCase();
       if (kind === 'key' && isIamOnlyKey(lower)) {
         const p = absentProblem(entry, `\`${entry.key}\` is for IAM policies only: KMS does not evaluate ${lower === 'kms:resourcealiases' ? 'kms:ResourceAliases' : 'aws:ResourceTag/*'} in a key policy (${lower === 'kms:resourcealiases' ? 'conditions-kms.md, "kms:ResourceAliases": IAM policies only' : 'tag-authorization.md: "supported only in IAM policies"'}), so the key policy sees it absent`, 'in a key policy, test the key\'s own properties (the statement is already about this key only), or move the condition to the callers\' IAM policies');
         if (p) add(ref, p, entry.key);
       } else if (lower === 'aws:sourceip' && throughEndpoint) {
-        const p = absentProblem(entry, '`aws:SourceIp` is absent from requests that come through a VPC endpoint (IAM UG, condition operators: "except when the requester uses a VPC endpoint"; kms-vpc-endpoint.md), and this statement applies only to such requests (aws:SourceVpce, aws:SourceVpc, aws:SourceVpcArn or aws:VpcSourceIp)', 'restrict the network with aws:SourceVpce or aws:SourceVpc alone, and keep aws:SourceIp for a statement about requests over the internet');
+        const p = absentProblem(entry, `\`aws:SourceIp\` is absent from requests that come through a VPC endpoint (IAM UG, condition operators: "except when the requester uses a VPC endpoint"; kms-vpc-endpoint.md), and this statement applies only to such requests (${ENDPOINT_ONLY_KEYS_TEXT})`, 'restrict the network with aws:SourceVpce or aws:SourceVpc alone, and keep aws:SourceIp for a statement about requests over the internet');
         if (p) add(ref, p, entry.key);
       }
     }

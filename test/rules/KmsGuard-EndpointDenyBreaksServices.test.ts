@@ -102,4 +102,50 @@ describe(RULE, () => {
     expect(ids(findings)).toEqual([`${RULE}[Statement::DenyOutsideEndpoint] warning`]);
     expect(findings[0].message).toContain('cannot be verified');
   });
+
+  // aws:SourceVpcArn and aws:VpcSourceIp are in the request context only through a VPC endpoint, as aws:SourceVpce is
+  // (IAM UG, "VPC condition key availability by network path", reference_sts_vpc_condition_keys_federated): a Deny that
+  // requires them denies the services' calls in the same way (conditions-aws.md, "Using VPC endpoint conditions").
+  test.each([
+    ['aws:SourceVpcArn', 'ArnNotEquals', 'arn:aws:ec2:us-east-1:111122223333:vpc/vpc-12345678'],
+    ['aws:VpcSourceIp', 'NotIpAddress', '10.0.0.0/16'],
+  ])('GIVEN a Deny unless %s matches AND a bucket encrypted with the key THEN an error, with a literal value and with a parameter', (conditionKey, operator, value) => {
+    for (const unknownOffline of [false, true]) {
+      const { app, stack } = appWithStack();
+      const given = unknownOffline ? new CfnParameter(stack, 'Network', { type: 'String' }).valueAsString : value;
+      const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+      key.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'DenyOutsideVpc',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { [operator]: { [conditionKey]: given } },
+      }));
+      new s3.Bucket(stack, 'Bucket', { encryptionKey: key });
+      const findings = findingsOf(EndpointDenyBreaksServices, app);
+      expect(ids(findings)).toEqual([`${RULE}[Statement::DenyOutsideVpc] error`]);
+      expect(findings[0].message).toContain('so their requests carry no aws:SourceVpce, aws:SourceVpc, aws:SourceVpcArn or aws:VpcSourceIp');
+      expect(findings[0].message).toContain('s3 on a caller\'s behalf (for AWS::S3::Bucket S/Bucket/Resource)');
+    }
+  });
+
+  test('GIVEN the same Deny on aws:SourceVpcArn exempting both kinds of service call THEN compliant', () => {
+    const { app, stack } = appWithStack();
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'DenyOutsideVpc',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: {
+        ArnNotEquals: { 'aws:SourceVpcArn': 'arn:aws:ec2:us-east-1:111122223333:vpc/vpc-12345678' },
+        Bool: { 'aws:ViaAWSService': 'false', 'aws:PrincipalIsAWSService': 'false' },
+      },
+    }));
+    new s3.Bucket(stack, 'Bucket', { encryptionKey: key });
+    new logs.LogGroup(stack, 'Logs', { encryptionKey: key });
+    expect(findingsOf(EndpointDenyBreaksServices, app)).toEqual([]);
+  });
 });
