@@ -25,7 +25,7 @@ export const PublicKeyAccess: Rule = {
   id: ID,
   severity: 'error',
   summary: 'No key-policy statement lets everyone use the key unless a condition narrows it to known accounts, an organization, VPC endpoints or a service acting for the account.',
-  explanation: 'A key policy is a resource policy: an Allow to "*" lets principals of every AWS account use the key, if their own IAM policies allow it. Conditions on values the caller chooses (kms:ViaService, the encryption context, aws:SecureTransport, aws:SourceIp) do not keep anyone out: only kms:CallerAccount, aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalOrgID, aws:SourceVpce/aws:SourceVpc or aws:SourceAccount/aws:SourceArn do. The rule asks the bundled evaluator whether a caller of an unrelated account could be allowed any operation.',
+  explanation: 'A key policy is a resource policy: an Allow to "*" lets principals of every AWS account use the key, if their own IAM policies allow it. Conditions on values the caller chooses (kms:ViaService, the encryption context, aws:SecureTransport, aws:SourceIp) do not keep anyone out: only kms:CallerAccount, aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalOrgID, aws:SourceVpce/aws:SourceVpc/aws:SourceVpcArn or aws:SourceAccount/aws:SourceArn do. The rule asks the bundled evaluator whether a caller of an unrelated account could be allowed any operation.',
   docLink: ruleDocLink(ID),
   findingIds: ['Statement::<Sid or index>'],
   sources: [kmsGuide('key-policy-overview'), kmsGuide('conditions-kms'), kmsGuide('key-policy-modifying-external-accounts')],
@@ -128,5 +128,5 @@ function message(key: KmsKeyModel, ref: StatementRef, caller: string, account: s
   return `${ref.label} of the key policy of ${keyName(key)} allows ${everyone} ${listText(kmsActionsOf(st))}, and nothing narrows it to known accounts, an organization, VPC endpoints or a service: `
     + `a caller of an unrelated account (${caller}, account ${account}, in no organization) whose own IAM policy allows kms:* is allowed ${listText(allowed.map((a) => a.action))} (${allowed[0].result.explanation}). ${conditions}`
     + (uncertain ? ' The statement holds values unknown offline; this holds if they allow it, so it could not be verified.' : '')
-    + ` Expected: a Principal naming the accounts or roles that need the key, or a condition on kms:CallerAccount, aws:PrincipalArn, aws:PrincipalOrgID, aws:SourceVpce or aws:SourceVpc. Fix: e.g. add "StringEquals": {"kms:CallerAccount": "${key.account}"} (and kms:ViaService for an AWS service's use on the account's behalf), or name the principals.`;
+    + ` Expected: a Principal naming the accounts or roles that need the key, or a condition on kms:CallerAccount, aws:PrincipalArn, aws:PrincipalOrgID, aws:SourceVpce, aws:SourceVpc or aws:SourceVpcArn. Fix: e.g. add "StringEquals": {"kms:CallerAccount": "${key.account}"} (and kms:ViaService for an AWS service's use on the account's behalf), or name the principals.`;
 }

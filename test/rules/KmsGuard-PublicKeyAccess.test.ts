@@ -78,6 +78,10 @@ describe(RULE, () => {
     ['aws:PrincipalOrgID', statement({ StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } }), undefined],
     ['aws:PrincipalArn naming roles', statement({ ArnEquals: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/reader' } }), undefined],
     ['aws:SourceVpce', statement({ StringEquals: { 'aws:SourceVpce': 'vpce-0a1b2c3d4e5f60718' } }), undefined],
+    // The VPC's ARN names its account, as aws:SourceVpce names one endpoint (IAM UG, reference_sts_vpc_condition_keys_federated).
+    ['aws:SourceVpcArn', statement({ ArnEquals: { 'aws:SourceVpcArn': 'arn:aws:ec2:us-east-1:111122223333:vpc/vpc-12345678' } }), undefined],
+    // A private address is not unique: every account's VPCs may use 10.0.0.0/16, so it keeps no account out.
+    ['aws:VpcSourceIp (a private range)', statement({ IpAddress: { 'aws:VpcSourceIp': '10.0.0.0/16' } }), 'error'],
     ['aws:SourceAccount (a service acting for the account)', statement({ StringEquals: { 'aws:SourceAccount': '111122223333' } }), undefined],
     ['only operations that never work across accounts', statement(undefined, { Action: ['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion'] }), undefined],
   ])('table: Allow to everyone with %s', (_name, st, expected) => {

@@ -7,7 +7,8 @@
  * adversarially: condition entries on keys the caller chooses are dropped from Allow statements (assumed satisfied),
  * and Deny statements with such an entry are dropped (assumed avoided). What is kept is decided by the evaluator, with
  * its real semantics: the keys that identify the caller (kms:CallerAccount, aws:PrincipalArn, aws:PrincipalOrgID,
- * ...), the network endpoint (aws:SourceVpce, aws:SourceVpc), an AWS service acting as itself (aws:SourceAccount,
+ * ...), the network endpoint (aws:SourceVpce, aws:SourceVpc, aws:SourceVpcArn; not aws:VpcSourceIp: a private address is
+ * not unique across VPCs), an AWS service acting as itself (aws:SourceAccount,
  * aws:SourceArn, aws:PrincipalIsAWSService) and the key's own properties. Values unknown offline are bounded by the
  * strict and permissive readings of app-model/policy-readings.ts. Pure.
  */
@@ -24,7 +25,7 @@ import { sessionRoleArn } from '../../policy/principal';
 const FIXED_KEYS = new Set([
   'kms:calleraccount', 'aws:principalaccount', 'aws:principalarn', 'aws:principalorgid', 'aws:principalorgpaths',
   'aws:principalisawsservice', 'aws:principalservicename', 'aws:principalservicenameslist', 'aws:userid',
-  'aws:sourcevpce', 'aws:sourcevpc', 'aws:sourceaccount', 'aws:sourcearn', 'aws:sourceorgid', 'aws:sourceorgpaths',
+  'aws:sourcevpce', 'aws:sourcevpc', 'aws:sourcevpcarn', 'aws:sourceaccount', 'aws:sourcearn', 'aws:sourceorgid', 'aws:sourceorgpaths',
   'aws:resourceaccount', 'aws:resourceorgid', 'aws:resourceorgpaths',
   'kms:keyspec', 'kms:keyusage', 'kms:keyorigin', 'kms:multiregion', 'kms:multiregionkeytype', 'kms:resourcealiases',
 ]);
