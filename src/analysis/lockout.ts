@@ -23,6 +23,10 @@ export function checkLockout(model: AppModel): ReadinessFinding[] {
     // No KeyPolicy in the template: CloudFormation sends none, KMS applies its default policy, and the lockout safety
     // check only judges a policy the caller sends (key-policy-default.md).
     if (key.defaultPolicy) continue;
+    // BypassPolicyLockoutSafetyCheck: true is the CreateKey and PutKeyPolicy parameter that skips the check (the
+    // AWS::KMS::Key property of that name; conditions-kms.md, kms:BypassPolicyLockoutSafetyCheck): the key deploys
+    // whatever its policy says. KmsGuard-BypassLockoutCheck reports the bypass itself.
+    if (key.bypassPolicyLockoutSafetyCheck === true) continue;
     const stack = stackOf(model, key);
     if (stack?.deployerArn === undefined) {
       findings.push(findingAt(key, LOCKOUT, 'warning',
@@ -70,6 +74,13 @@ function lockoutFinding(key: KmsKeyModel, deployerArn: string, session: string):
     if (result.lockoutSafetyCheck === 'failed') failed.push(action === 'kms:CreateKey' && key.type === 'AWS::KMS::ReplicaKey' ? 'kms:ReplicateKey' : action);
   }
   if (failed.length === 0) return undefined;
+  if (key.bypassPolicyLockoutSafetyCheck === undefined) {
+    // The bypass is unknown offline (a parameter): true at deploy time skips the check, false keeps it. Cannot verify,
+    // never an error that may be false (docs/decisions.md, "Unknown values never make a false error").
+    return findingAt(key, LOCKOUT, 'warning',
+      `the key policy of ${describeLocation(key)} does not allow the role that deploys stack ${key.stackName}, \`${deployerArn}\`, to call kms:PutKeyPolicy, so KMS rejects ${failed.join(' and ')} with it (lockout safety check) unless the key's BypassPolicyLockoutSafetyCheck, which is unknown offline, is true at deploy time. `
+      + 'Expected: a key-policy statement whose Principal names that role and allows it kms:PutKeyPolicy, and BypassPolicyLockoutSafetyCheck false or absent.');
+  }
   if (containsUnresolved(key.policy)) {
     // Values unknown offline (a parameter for the organization id, say) decide: the strict reading above lets them
     // match nothing. When the permissive reading (each unknown condition dropped, each unknown principal widened)
