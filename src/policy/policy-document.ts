@@ -213,7 +213,7 @@ function parseStatement(raw: unknown, index: number, kind: PolicyKind, label: st
     }
   } else if (rawPrincipal !== undefined || rawNotPrincipal !== undefined) {
     const element = rawPrincipal !== undefined ? 'Principal' : 'NotPrincipal';
-    issues.error('invalid-statement', `a ${label} is attached to a principal and cannot have a ${element} element: remove it`, where, element);
+    issues.error('invalid-statement', `the ${label} is attached to a principal and cannot have a ${element} element: remove it`, where, element);
   }
 
   const action = rawAction === undefined ? undefined : parseActions(rawAction, 'Action', where, issues);

@@ -7,6 +7,7 @@
  * an IAM role whose name CloudFormation generated (names are at most 64 characters): `arn:aws-us-gov:iam::` + 12 digits
  * + `:role/` + 64 = 102 characters. A role with a long explicit path can exceed it; the estimate says so in its note.
  */
+import { hasOwn } from './has-own';
 
 /** Upper bounds of what an intrinsic becomes, in characters. */
 const PSEUDO_PARAMETER_BOUNDS: Record<string, number> = {
@@ -46,7 +47,7 @@ function literalised(value: unknown): unknown {
   if (keys.length === 1) {
     const [fn] = keys;
     const arg = value[fn];
-    if (fn === 'Ref') return 'x'.repeat(typeof arg === 'string' && arg in PSEUDO_PARAMETER_BOUNDS ? PSEUDO_PARAMETER_BOUNDS[arg] : ARN_BOUND);
+    if (fn === 'Ref') return 'x'.repeat(typeof arg === 'string' && hasOwn(PSEUDO_PARAMETER_BOUNDS, arg) ? PSEUDO_PARAMETER_BOUNDS[arg] : ARN_BOUND);
     if (fn === 'Fn::Join' && Array.isArray(arg) && Array.isArray(arg[1])) {
       const parts = arg[1].map(literalised).map((p) => (typeof p === 'string' ? p : 'x'.repeat(ARN_BOUND)));
       return parts.join(typeof arg[0] === 'string' ? arg[0] : '');
