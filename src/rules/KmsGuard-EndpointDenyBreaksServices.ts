@@ -3,8 +3,9 @@
  * (aws:SourceVpce, aws:SourceVpc, aws:SourceVpcArn, aws:VpcSourceIp: support/endpoint-keys.ts; deny unless the request
  * comes through an endpoint or VPC) must not deny the AWS services that use the key. An integrated service (S3, EBS,
  * RDS, Secrets Manager, Lambda, ... on the caller's behalf; CloudWatch Logs and CloudTrail as themselves) calls KMS
- * from its own network, never through the app's VPC endpoint, so its requests carry none of those keys: "If you restrict requests for a KMS key to a VPC or VPC endpoint, calls to AWS KMS from an integrated
- * service, such as Amazon S3 or Amazon EBS, might fail. This can happen even if the source request ultimately
+ * from its own network, never through the app's VPC endpoint, so its requests carry none of those keys: "If you
+ * restrict requests for a KMS key to a VPC or VPC endpoint, calls to AWS KMS from an integrated service, such as
+ * Amazon S3 or Amazon EBS, might fail. This can happen even if the source request ultimately
  * originates in the VPC or from the VPC endpoint" (conditions-aws.md, "Using VPC endpoint conditions"; the same
  * warning in kms-vpc-endpoint.md). The exemptions that keep them working: aws:ViaAWSService / kms:ViaService for calls
  * on a caller's behalf, aws:PrincipalIsAWSService for a service principal (what VpceRestrictedKey writes).
