@@ -1,4 +1,4 @@
-import { CfnParameter } from 'aws-cdk-lib';
+import { CfnParameter, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -23,6 +23,20 @@ function keyDenyingOutsideEndpoint(extra: Record<string, Record<string, unknown>
     conditions: { StringNotEquals: { 'aws:SourceVpce': endpoint }, ...extra },
   }));
   return { app, stack, key };
+}
+
+/** A plain kms.Key in `stack` with the Deny `DenyOutsideVpc` of Decrypt and GenerateDataKey* under `conditions`. */
+function keyDenyingOutsideVpc(stack: Stack, conditions: Record<string, Record<string, unknown>>): kms.Key {
+  const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'DenyOutsideVpc',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+    resources: ['*'],
+    conditions,
+  }));
+  return key;
 }
 
 describe(RULE, () => {
@@ -113,15 +127,7 @@ describe(RULE, () => {
     for (const unknownOffline of [false, true]) {
       const { app, stack } = appWithStack();
       const given = unknownOffline ? new CfnParameter(stack, 'Network', { type: 'String' }).valueAsString : value;
-      const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
-      key.addToResourcePolicy(new iam.PolicyStatement({
-        sid: 'DenyOutsideVpc',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: { [operator]: { [conditionKey]: given } },
-      }));
+      const key = keyDenyingOutsideVpc(stack, { [operator]: { [conditionKey]: given } });
       new s3.Bucket(stack, 'Bucket', { encryptionKey: key });
       const findings = findingsOf(EndpointDenyBreaksServices, app);
       expect(ids(findings)).toEqual([`${RULE}[Statement::DenyOutsideVpc] error`]);
@@ -132,18 +138,10 @@ describe(RULE, () => {
 
   test('GIVEN the same Deny on aws:SourceVpcArn exempting both kinds of service call THEN compliant', () => {
     const { app, stack } = appWithStack();
-    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'DenyOutsideVpc',
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      resources: ['*'],
-      conditions: {
-        ArnNotEquals: { 'aws:SourceVpcArn': 'arn:aws:ec2:us-east-1:111122223333:vpc/vpc-12345678' },
-        Bool: { 'aws:ViaAWSService': 'false', 'aws:PrincipalIsAWSService': 'false' },
-      },
-    }));
+    const key = keyDenyingOutsideVpc(stack, {
+      ArnNotEquals: { 'aws:SourceVpcArn': 'arn:aws:ec2:us-east-1:111122223333:vpc/vpc-12345678' },
+      Bool: { 'aws:ViaAWSService': 'false', 'aws:PrincipalIsAWSService': 'false' },
+    });
     new s3.Bucket(stack, 'Bucket', { encryptionKey: key });
     new logs.LogGroup(stack, 'Logs', { encryptionKey: key });
     expect(findingsOf(EndpointDenyBreaksServices, app)).toEqual([]);
