@@ -401,8 +401,15 @@ function decideAction(
 
 /** The variant a path was found with (its requirements are what was picked). */
 function variantOf(p: AccessPath): Variant {
-  return (p as AccessPath & { variant: Variant }).variant;
+  return variantsOfPaths.get(p)!;
 }
+
+/**
+ * The variant each path was found with. Internal, so kept off the path object (and its JSON); a WeakMap rather than a
+ * non-enumerable property, because `Object.defineProperty` on a fresh object is slow in V8 (it leaves the object's
+ * fast shape) and a path is made for every allowed (subject, action) of every key.
+ */
+const variantsOfPaths = new WeakMap<AccessPath, Variant>();
 
 function evaluate(ks: KeySetting, c: Compiled, spec: SubjectSpec, action: string, v: Variant): EvaluationResult {
   if (action === 'kms:RetireGrant') {
@@ -452,9 +459,8 @@ function toPath(v: Variant, r: EvaluationResult, c: Compiled, plain: { r: Evalua
   const conditions: DecidingCondition[] = [];
   for (const ref of decidedBy) conditions.push(...conditionsOf(ref.effect === 'Deny' && plain ? plain.c : c, ref));
   const named = decidedBy.map((ref) => ({ ...ref, policy: policyName(c, ref.policy) }));
-  const path: AccessPath & { variant: Variant } = { requires: v.requires, certain, decidedBy: named, conditions, variant: v };
-  // The variant is internal: kept off the JSON.
-  Object.defineProperty(path, 'variant', { enumerable: false });
+  const path: AccessPath = { requires: v.requires, certain, decidedBy: named, conditions };
+  variantsOfPaths.set(path, v);
   return path;
 }
 
@@ -507,12 +513,12 @@ function withOrganization(
   const known = (ref: { policy: string; statement: string }): boolean =>
     path.decidedBy.some((d) => d.policy === ref.policy && d.statement === ref.statement);
   const refs = r.checks.flatMap((check) => check.decidedBy).filter((ref) => !known(ref));
-  const out: AccessPath & { variant?: Variant } = {
+  const out: AccessPath = {
     ...path,
     requires: [...path.requires, requirement],
     decidedBy: [...path.decidedBy, ...refs.map((ref) => ({ policy: policyName(c, ref.policy), statement: ref.statement, effect: ref.effect }))],
     conditions: [...path.conditions, ...refs.flatMap((ref) => conditionsOf(c, ref)).filter((x) => x.category === 'organization')],
   };
-  Object.defineProperty(out, 'variant', { value: variantOf(path), enumerable: false });
+  variantsOfPaths.set(out, variantOf(path));
   return out;
 }

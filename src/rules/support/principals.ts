@@ -112,8 +112,10 @@ interface ReachIndex {
   readonly byAccount: Map<string, PrincipalModel[]>;
   /** Principals with a grant naming this literal resource. */
   readonly byResource: Map<string, Set<PrincipalModel>>;
-  /** Principals with a grant on a pattern or on a resource unknown offline. */
-  readonly open: Set<PrincipalModel>;
+  /** Principals with a grant on a pattern or on a resource unknown offline, by account, in the model's order. */
+  readonly openByAccount: Map<string, PrincipalModel[]>;
+  /** Each indexed principal's position in the model, to give candidates in the model's order. */
+  readonly order: Map<PrincipalModel, number>;
 }
 
 const reachIndexes = new WeakMap<AppModel, ReachIndex>();
@@ -121,17 +123,23 @@ const reachIndexes = new WeakMap<AppModel, ReachIndex>();
 function reachIndexOf(model: AppModel): ReachIndex {
   let index = reachIndexes.get(model);
   if (index) return index;
-  const built: ReachIndex = { byAccount: new Map(), byResource: new Map(), open: new Set() };
+  const built: ReachIndex = { byAccount: new Map(), byResource: new Map(), openByAccount: new Map(), order: new Map() };
+  const append = (map: Map<string, PrincipalModel[]>, p: PrincipalModel): void => {
+    const list = map.get(p.account);
+    if (list) list.push(p);
+    else map.set(p.account, [p]);
+  };
   for (const p of model.principals) {
     if (p.arn === '' || isUnresolvedText(p.arn)) continue;
-    const list = built.byAccount.get(p.account);
-    if (list) list.push(p);
-    else built.byAccount.set(p.account, [p]);
+    built.order.set(p, built.order.size);
+    append(built.byAccount, p);
+    let open = false;
     for (const doc of p.identityPolicies) {
       for (const grant of kmsGrantsOf(doc)) {
         for (const r of grant.resources ?? ['*']) {
           if (!isLiteral(r)) {
-            built.open.add(p);
+            if (!open) append(built.openByAccount, p);
+            open = true;
             continue;
           }
           const named = built.byResource.get(r);
@@ -168,8 +176,11 @@ export function identityCandidates(
   };
   // Principals the index leaves out are given no action on the key: asked only when `needs` accepts none.
   if (needs(NO_ACTIONS)) return ofAccount.filter(chosen);
-  const named = index.byResource.get(key.arn);
-  return ofAccount.filter((p) => (named?.has(p) || index.open.has(p)) && chosen(p));
+  // Otherwise only those whose grants can reach the key are looked at (not every principal of the account for every
+  // key): the ones naming its ARN and the ones with a pattern, in the model's order.
+  const reaching = new Set(index.openByAccount.get(key.account));
+  for (const p of index.byResource.get(key.arn) ?? []) if (p.account === key.account) reaching.add(p);
+  return [...reaching].sort((a, b) => index.order.get(a)! - index.order.get(b)!).filter(chosen);
 }
 
 export { isRecord };
