@@ -4,8 +4,8 @@
  * never the others, in the model's order. The rules ask it for every key, so it looks only at the principals whose
  * grants can reach the key, not at every principal of the account.
  */
-import { identityCandidates } from '../../src/rules/support/principals';
 import { DEFAULT_POLICY_KEY, kmsInlinePolicy, modelOfResources, roleResource } from './helpers';
+import { identityCandidates } from '../../src/rules/support/principals';
 
 const grant = (Resource: unknown, Action: unknown = 'kms:CreateGrant'): Record<string, unknown> => ({ Effect: 'Allow', Action, Resource });
 const KEY_A = { 'Fn::GetAtt': ['KeyA', 'Arn'] };
