@@ -712,9 +712,13 @@ export class GuardedKmsKey extends kms.Key {
   /** Synthesis fails before deployment would: a required context no service can send, a key policy over 32 KB. */
   private validateDeployability(): string[] {
     const errors: string[] = [];
-    for (const use of resourcesEncryptedWith(this)) {
-      const problem = this.contextProblem(use.integration);
-      if (problem) errors.push(`${use.resource.node.path} (${use.integration.resourceType}) is encrypted with this key, but ${problem}`);
+    // Only a required encryption context can keep a service from using the key: without one (most keys), the app's
+    // resources are not searched, which costs a walk of the whole construct tree per key (encrypted-resources.ts).
+    if (Object.keys(this.requiredEncryptionContext).length > 0) {
+      for (const use of resourcesEncryptedWith(this)) {
+        const problem = this.contextProblem(use.integration);
+        if (problem) errors.push(`${use.resource.node.path} (${use.integration.resourceType}) is encrypted with this key, but ${problem}`);
+      }
     }
     const policy = this.stack.resolve((this.node.defaultChild as kms.CfnKey).keyPolicy);
     const size = estimatePolicySize(policy);
