@@ -5,6 +5,7 @@
  */
 import { DEPLOYER_CANNOT_CREATE, checkDeployerCanCreate } from './deployer-cannot-create';
 import { DUPLICATE_PRIVATE_DNS_ENDPOINT, checkPrivateDnsEndpoints } from './duplicate-private-dns-endpoint';
+import { KEY_POLICY_MALFORMED, checkKeyPolicyGrammar } from './key-policy-malformed';
 import { KEY_POLICY_TOO_LARGE, checkKeyPolicySize } from './key-policy-too-large';
 import { LOCKOUT, checkLockout } from './lockout';
 import { PRINCIPAL_INVALID, PRINCIPAL_NOT_YET_DEPLOYED, checkPrincipalsDeployed } from './principal-not-yet-deployed';
@@ -59,6 +60,12 @@ export const READINESS_CHECKS: readonly ReadinessCheck[] = [
     description: 'no VPC gets two KMS interface endpoints with private DNS',
     sources: ['kms-developer-guide/kms-vpc-endpoint.md', 'https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html'],
     run: checkPrivateDnsEndpoints,
+  },
+  {
+    ids: [KEY_POLICY_MALFORMED],
+    description: 'each key policy follows the policy grammar (Effect, Principal, Action; one of each element pair; known condition operators)',
+    sources: ['kms-developer-guide/key-policy-overview.md', 'https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html', 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html'],
+    run: checkKeyPolicyGrammar,
   },
 ];
 

@@ -15,6 +15,10 @@ export interface ReadinessFinding {
   readonly constructPath?: string;
   /** What is wrong, the value, what was expected and how to fix it. */
   readonly message: string;
+  /** The policy statement the finding is about (`Sid "X"`, `statement #2`), for a check that knows it. */
+  readonly statement?: string;
+  /** The element of that statement (`Effect`, `Principal.AWS`, `Condition.StringEquals.kms:ViaService`). */
+  readonly field?: string;
 }
 
 export function findingAt(at: ResourceLocation, check: string, severity: 'error' | 'warning', message: string): ReadinessFinding {

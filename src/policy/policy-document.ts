@@ -331,6 +331,14 @@ function parsePrincipalElement(raw: unknown, field: string, where: IssueLocation
       else entries.push(entry);
     }
   }
+  if (ok && entries === undefined) {
+    // `{}` names nobody. An empty value list (`{"AWS": []}`) is refused above as IAM refuses it; an element with no
+    // principal type at all is refused the same way rather than read as a statement that applies to no one (which
+    // would make a Deny silently void), so the policy is reported before KMS rejects it at deployment [choice: the
+    // AWS pages do not say what KMS answers for it].
+    issues.error('invalid-field', `${field} is {}: expected "*" or at least one principal type such as {"AWS": "arn:aws:iam::111122223333:role/Name"}`, where, field);
+    return undefined;
+  }
   return ok ? entries ?? [] : undefined;
 }
 

@@ -18,6 +18,7 @@ import { InvalidAction } from './KmsGuard-InvalidAction';
 import { InvalidPrincipal } from './KmsGuard-InvalidPrincipal';
 import { KeyPolicyLockout } from './KmsGuard-KeyPolicyLockout';
 import { KeyPolicyTooLarge } from './KmsGuard-KeyPolicyTooLarge';
+import { MalformedKeyPolicy } from './KmsGuard-MalformedKeyPolicy';
 import { PrincipalNotYetDeployed } from './KmsGuard-PrincipalNotYetDeployed';
 import { PublicKeyAccess } from './KmsGuard-PublicKeyAccess';
 import { RotationDisabled } from './KmsGuard-RotationDisabled';
@@ -37,6 +38,7 @@ export const ALL_RULES: readonly Rule[] = [
   DeployerCannotCreate,
   PrincipalNotYetDeployed,
   InvalidPrincipal,
+  MalformedKeyPolicy,
   ServiceWithoutAccess,
   ServiceWithoutGuard,
   KeyPolicyTooLarge,

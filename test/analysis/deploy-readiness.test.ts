@@ -57,7 +57,7 @@ describe('READINESS_CHECKS', () => {
   const knownPages = new Set(readFileSync(join(__dirname, '..', 'scenarios', 'known-doc-pages.txt'), 'utf-8').split('\n').filter(Boolean));
   test('every check has stable ids, a description and AWS sources', () => {
     const ids = READINESS_CHECKS.flatMap((c) => c.ids);
-    expect(ids).toEqual(['lockout', 'deployer-cannot-create', 'principal-not-yet-deployed', 'principal-invalid', 'service-without-access', 'service-without-guard', 'key-policy-too-large', 'duplicate-private-dns-endpoint']);
+    expect(ids).toEqual(['lockout', 'deployer-cannot-create', 'principal-not-yet-deployed', 'principal-invalid', 'service-without-access', 'service-without-guard', 'key-policy-too-large', 'duplicate-private-dns-endpoint', 'key-policy-malformed']);
     for (const c of READINESS_CHECKS) {
       expect(c.description).not.toBe('');
       expect(c.sources.filter((s) => !knownPages.has(s) && !s.startsWith('https://docs.aws.amazon.com/'))).toEqual([]);

@@ -307,7 +307,7 @@ describe('runCli readiness', () => {
   const DEPLOYER = 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/cdk-hnb659fds-cfn-exec-role-${AWS::AccountId}-${AWS::Region}';
   const manage = ['kms:DescribeKey', 'kms:PutKeyPolicy', 'kms:GetKeyPolicy', 'kms:TagResource', 'kms:EnableKeyRotation', 'kms:ScheduleKeyDeletion'];
   /** A cloud assembly with one stack holding one key whose policy names `principals` with `manage`. */
-  function assembly(principals: string[], withRole = true): string {
+  function assembly(principals: string[], withRole = true, effect = 'Allow'): string {
     const dir = mkdtempSync(join(tmpdir(), 'kms-guard-cli-readiness-'));
     dirs.push(dir);
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify({
@@ -325,7 +325,7 @@ describe('runCli readiness', () => {
       Resources: {
         Key1234: {
           Type: 'AWS::KMS::Key',
-          Properties: { KeyPolicy: { Version: '2012-10-17', Statement: [{ Sid: 'Manage', Effect: 'Allow', Principal: { AWS: principals }, Action: manage, Resource: '*' }] } },
+          Properties: { KeyPolicy: { Version: '2012-10-17', Statement: [{ Sid: 'Manage', Effect: effect, Principal: { AWS: principals }, Action: manage, Resource: '*' }] } },
         },
       },
     }));
@@ -341,6 +341,15 @@ describe('runCli readiness', () => {
     expect(r.out[0]).toMatch(/^ERROR KeyStack\/Key\/Resource \[lockout\] the key policy of KeyStack\/Key\/Resource does not allow the role that deploys stack KeyStack, `arn:aws:iam::111122223333:role\/cdk-hnb659fds-cfn-exec-role-111122223333-us-east-1`/);
     expect(r.out[1]).toBe('1 error, 0 warnings');
     expect(r.err).toEqual([]);
+  });
+
+  test('GIVEN a key policy whose statement says "allow" in lower case (key-policy-overview.md: Effect is Allow or Deny) THEN a [key-policy-malformed] ERROR, and exit 1', () => {
+    const r = run(['readiness', assembly([ADMIN, EXEC], true, 'allow')]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('ERROR KeyStack/Key/Resource [key-policy-malformed] Sid "Manage" of the key policy of KeyStack/Key/Resource is malformed: '
+      + 'Effect is "allow": expected exactly "Allow" or "Deny" (case-sensitive). KMS rejects a malformed key policy (MalformedPolicyDocumentException), '
+      + 'so CreateKey or PutKeyPolicy fails and the stack does not deploy (key-policy-overview.md: Effect, Principal, Action and Resource are required, '
+      + 'Effect is "Allow" or "Deny"). Expected: a key policy in the policy grammar; fix it as the problem says.');
   });
 
   test('GIVEN a key policy naming the deploying role THEN only the count, and exit 0', () => {

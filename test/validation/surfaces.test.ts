@@ -18,6 +18,7 @@ const PINNED = [
   'KmsGuard-DeployerCannotCreate',
   'KmsGuard-PrincipalNotYetDeployed',
   'KmsGuard-InvalidPrincipal',
+  'KmsGuard-MalformedKeyPolicy',
   'KmsGuard-ServiceWithoutAccess',
   'KmsGuard-ServiceWithoutGuard',
   'KmsGuard-KeyPolicyTooLarge',

@@ -1,0 +1,112 @@
+/**
+ * Check `key-policy-malformed`: every key policy follows the policy grammar, as the evaluator's own reader reads it (one
+ * grammar): a JSON object with a Statement, each statement an object with Effect `Allow` or `Deny`, a Principal (or
+ * NotPrincipal) of a valid shape, an Action (or NotAction), at most one of each element pair (Principal/NotPrincipal,
+ * Action/NotAction, Resource/NotResource), condition operators that exist with values of their type.
+ *
+ * key-policy-overview.md: "The Effect, Principal, Action, and Resource elements are required", and Effect's "Valid
+ * values are Allow or Deny". CreateKey and PutKeyPolicy answer a malformed policy with MalformedPolicyDocumentException
+ * (the API reference does not list what is malformed), so such a key is expected not to deploy; and were KMS to take
+ * it, the statement could not be read, so what the policy allows would be unknown. Either way an error. Before this
+ * check only the lockout check noticed such a policy, with a warning that it could not be evaluated, and synthesis
+ * passed (a lower-case `"Effect": "allow"` in a raw CfnKey, `"Principal": {"AWS": []}`, a misspelt operator).
+ *
+ * Left to the checks and rules that explain them better: an Action value that is not an action (KmsGuard-InvalidAction),
+ * an AWS principal ARN IAM rejects (`principal-invalid`), a condition KMS rejects as overly permissive and a statement
+ * without Resource, which KMS accepts (KmsGuard-IneffectiveStatement), a policy over the size limit
+ * (`key-policy-too-large`; the reader's bound on one string is that limit). A statement whose faulty element holds a
+ * value unknown offline (a parameter) is a "cannot verify" warning. Pure.
+ */
+import { ReadinessFinding, describeLocation, findingAt } from './readiness-finding';
+import { AppModel, KmsKeyModel } from '../app-model/app-model';
+import { containsUnresolved } from '../app-model/unresolved';
+import { compilePolicy } from '../evaluator/scenario';
+import { InputBoundCodes, Issue, IssueCollector, NoSilentAllowCodes } from '../policy/issues';
+
+export const KEY_POLICY_MALFORMED = 'key-policy-malformed';
+
+export function checkKeyPolicyGrammar(model: AppModel): ReadinessFinding[] {
+  return model.keys.flatMap(keyFindings);
+}
+
+function keyFindings(key: KmsKeyModel): ReadinessFinding[] {
+  if (key.defaultPolicy || typeof key.policy !== 'object' || key.policy === null) return [];
+  const collector = new IssueCollector();
+  compilePolicy(key.policy, 'key', 'key policy', collector);
+  // One finding per statement (or for the document itself, `statement` undefined), naming all its problems.
+  const byStatement = new Map<string | undefined, Issue[]>();
+  for (const issue of collector.issues) {
+    if (issue.severity !== 'error' || !isGrammarProblem(issue)) continue;
+    const list = byStatement.get(issue.statement) ?? [];
+    list.push(issue);
+    byStatement.set(issue.statement, list);
+  }
+  const out: ReadinessFinding[] = [];
+  for (const [statement, issues] of byStatement) {
+    const at = statement === undefined ? key.policy : statementAt(key.policy, statement);
+    const unknown = issues.every((issue) => containsUnresolved(elementAt(at, issue.field)));
+    const what = issues.map((issue) => issue.message).join('; ');
+    const where = `${statement === undefined ? '' : `${statement} of `}the key policy of ${describeLocation(key)}`;
+    const finding = unknown
+      ? findingAt(key, KEY_POLICY_MALFORMED, 'warning',
+        `${where}: ${what}, and the value is not known offline, so whether KMS accepts the key policy cannot be verified. Expected: make sure the value deployed is valid.`)
+      : findingAt(key, KEY_POLICY_MALFORMED, 'error',
+        `${where} is malformed: ${what}. ${consequenceOf(issues)} Expected: a key policy in the policy grammar; fix it as the problem says.`);
+    out.push({ ...finding, ...(statement !== undefined ? { statement } : {}), ...(issues[0].field !== undefined ? { field: issues[0].field } : {}) });
+  }
+  return out;
+}
+
+/**
+ * What KMS does with it. An Allow with NotPrincipal is in the grammar, but whether KMS accepts it in a key policy is
+ * not documented (the reader refuses it, src/evaluator/compiled-policy.ts): either the key does not deploy or the
+ * statement allows everyone but the listed principals, and neither is meant, so it is an error too, said as it is.
+ */
+function consequenceOf(issues: readonly Issue[]): string {
+  if (issues.every((issue) => issue.code === NoSilentAllowCodes.NOT_PRINCIPAL_WITH_ALLOW)) {
+    return 'Either KMS rejects the key policy and the stack does not deploy, or the statement allows every principal but the listed ones; the AWS pages do not say which.';
+  }
+  return 'KMS rejects a malformed key policy (MalformedPolicyDocumentException), so CreateKey or PutKeyPolicy fails and the stack does not deploy '
+    + '(key-policy-overview.md: Effect, Principal, Action and Resource are required, Effect is "Allow" or "Deny").';
+}
+
+/** Reader errors about the grammar that no other check or rule reports (see the file comment). */
+function isGrammarProblem(issue: Issue): boolean {
+  switch (issue.code) {
+    case 'invalid-policy':
+    case 'invalid-statement':
+    case 'invalid-effect':
+    case 'conflicting-elements':
+    case 'missing-field':
+    case 'unknown-condition-operator':
+    case 'invalid-condition':
+    case 'invalid-condition-value':
+    case InputBoundCodes.NESTING_TOO_DEEP:
+    case NoSilentAllowCodes.NOT_PRINCIPAL_WITH_ALLOW:
+      return true;
+    case 'invalid-field':
+      // An Action value outside the grammar is KmsGuard-InvalidAction's ("did you mean ..."); a value of the wrong
+      // shape (a number, an empty list) is this check's.
+      return !/^(Not)?Action$/.test(issue.field ?? '') || !/ is not an action: /.test(issue.message);
+    default:
+      return false;
+  }
+}
+
+/** The statement the reader labels `Sid "X"` (the first with that Sid) or `statement #i`. */
+function statementAt(policy: object, label: string): unknown {
+  const list = (policy as Record<string, unknown>).Statement;
+  const statements = Array.isArray(list) ? list : [list];
+  const index = /^statement #(\d+)$/.exec(label);
+  if (index) return statements[Number(index[1])];
+  return statements.find((s) => typeof s === 'object' && s !== null && `Sid "${(s as Record<string, unknown>).Sid}"` === label);
+}
+
+/**
+ * The element an issue's field starts with (`Principal` of `Principal.AWS`, `Condition` of `Condition.IpAddress.x`):
+ * enough to tell a value unknown offline from a literal one.
+ */
+function elementAt(at: unknown, field: string | undefined): unknown {
+  if (field === undefined || typeof at !== 'object' || at === null) return at;
+  return (at as Record<string, unknown>)[field.split('.')[0]];
+}
