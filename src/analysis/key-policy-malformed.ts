@@ -103,10 +103,15 @@ function statementAt(policy: object, label: string): unknown {
 }
 
 /**
- * The element an issue's field starts with (`Principal` of `Principal.AWS`, `Condition` of `Condition.IpAddress.x`):
- * enough to tell a value unknown offline from a literal one.
+ * The value an issue's field names, to tell a value unknown offline from a literal one: the element (`Principal` of
+ * `Principal.AWS`), or for a condition its operator's block and key (`Condition.<operator>.<key>`; a key may hold dots).
  */
 function elementAt(at: unknown, field: string | undefined): unknown {
   if (field === undefined || typeof at !== 'object' || at === null) return at;
-  return (at as Record<string, unknown>)[field.split('.')[0]];
+  const [element, operator, ...key] = field.split('.');
+  const value = (at as Record<string, unknown>)[element];
+  if (element !== 'Condition' || operator === undefined || typeof value !== 'object' || value === null) return value;
+  const block = (value as Record<string, unknown>)[operator];
+  if (key.length === 0 || typeof block !== 'object' || block === null) return block;
+  return (block as Record<string, unknown>)[key.join('.')];
 }

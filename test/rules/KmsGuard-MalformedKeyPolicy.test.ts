@@ -92,6 +92,15 @@ describe(RULE, () => {
     expect(findings[0].message).toContain('Effect is "allow": expected exactly "Allow" or "Deny" (case-sensitive); Principal is {}: expected "*" or at least one principal type');
   });
 
+  test.each<[string, unknown, string]>([
+    ['a condition value given as a parameter', { IpAddress: { 'aws:SourceIp': { Ref: 'Cidr' } } }, 'warning'],
+    ['a literal bad value beside another condition given as a parameter', { 'IpAddress': { 'aws:SourceIp': 'ten.0.0.0/8' }, 'StringEquals': { 'kms:CallerAccount': { Ref: 'Account' } } }, 'error'],
+    ['a bad value under a key holding dots', { IpAddress: { 'aws:RequestTag/app.name': { Ref: 'Cidr' } } }, 'warning'],
+  ])('%s: %s', (_name, condition, severity) => {
+    const model = modelOfResources({ Key: keyResource([DEPLOYER_STATEMENT, { ...READER, Condition: condition }]) });
+    expect(MalformedKeyPolicy.check(model).map((f) => [f.findingId, f.severity])).toEqual([['Statement::Readers', severity]]);
+  });
+
   test('an Effect given as a parameter is a "cannot verify" warning, not an error', () => {
     const model = modelOfResources({ Key: keyResource([DEPLOYER_STATEMENT, { ...READER, Effect: { Ref: 'EffectParam' } }]) });
     const findings = MalformedKeyPolicy.check(model);
