@@ -94,7 +94,7 @@ describe(RULE, () => {
 
   test.each<[string, unknown, string]>([
     ['a condition value given as a parameter', { IpAddress: { 'aws:SourceIp': { Ref: 'Cidr' } } }, 'warning'],
-    ['a literal bad value beside another condition given as a parameter', { 'IpAddress': { 'aws:SourceIp': 'ten.0.0.0/8' }, 'StringEquals': { 'kms:CallerAccount': { Ref: 'Account' } } }, 'error'],
+    ['a literal bad value beside another condition given as a parameter', { IpAddress: { 'aws:SourceIp': 'ten.0.0.0/8' }, StringEquals: { 'kms:CallerAccount': { Ref: 'Account' } } }, 'error'],
     ['a bad value under a key holding dots', { IpAddress: { 'aws:RequestTag/app.name': { Ref: 'Cidr' } } }, 'warning'],
   ])('%s: %s', (_name, condition, severity) => {
     const model = modelOfResources({ Key: keyResource([DEPLOYER_STATEMENT, { ...READER, Condition: condition }]) });
