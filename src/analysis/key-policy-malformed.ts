@@ -58,17 +58,25 @@ function keyFindings(key: KmsKeyModel): ReadinessFinding[] {
 }
 
 /**
- * What KMS does with it. An Allow with NotPrincipal is in the grammar, but whether KMS accepts it in a key policy is
- * not documented (the reader refuses it, src/evaluator/compiled-policy.ts): either the key does not deploy or the
- * statement allows everyone but the listed principals, and neither is meant, so it is an error too, said as it is.
+ * What KMS does with it, as far as the AWS pages say. A missing or invalid required element is documented
+ * (key-policy-overview.md) and KMS rejects the policy. For a condition the reader cannot read (an unknown operator, an
+ * empty or mistyped value) and for an Allow with NotPrincipal (the reader refuses it, src/evaluator/compiled-policy.ts)
+ * the pages do not say whether KMS rejects the policy or takes it: either the key does not deploy, or the statement
+ * does not do what it reads as. Neither is meant, so both are errors, said as they are.
  */
 function consequenceOf(issues: readonly Issue[]): string {
-  if (issues.every((issue) => issue.code === NoSilentAllowCodes.NOT_PRINCIPAL_WITH_ALLOW)) {
-    return 'Either KMS rejects the key policy and the stack does not deploy, or the statement allows every principal but the listed ones; the AWS pages do not say which.';
+  if (issues.some((issue) => !CONDITION_CODES.has(issue.code) && issue.code !== NoSilentAllowCodes.NOT_PRINCIPAL_WITH_ALLOW)) {
+    return 'KMS rejects a malformed key policy (MalformedPolicyDocumentException), so CreateKey or PutKeyPolicy fails and the stack does not deploy '
+      + '(key-policy-overview.md: Effect, Principal, Action and Resource are required, Effect is "Allow" or "Deny").';
   }
-  return 'KMS rejects a malformed key policy (MalformedPolicyDocumentException), so CreateKey or PutKeyPolicy fails and the stack does not deploy '
-    + '(key-policy-overview.md: Effect, Principal, Action and Resource are required, Effect is "Allow" or "Deny").';
+  if (issues.some((issue) => CONDITION_CODES.has(issue.code))) {
+    return 'Either KMS rejects the key policy (MalformedPolicyDocumentException) and the stack does not deploy, or it takes a condition that does not test what it reads as; the AWS pages do not say which.';
+  }
+  return 'Either KMS rejects the key policy and the stack does not deploy, or the statement allows every principal but the listed ones; the AWS pages do not say which.';
 }
+
+/** Reader errors about a condition's operator or values (compile-condition.ts). */
+const CONDITION_CODES: ReadonlySet<string> = new Set(['unknown-condition-operator', 'invalid-condition', 'invalid-condition-value']);
 
 /** Reader errors about the grammar that no other check or rule reports (see the file comment). */
 function isGrammarProblem(issue: Issue): boolean {

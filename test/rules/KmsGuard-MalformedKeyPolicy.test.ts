@@ -86,6 +86,21 @@ describe(RULE, () => {
     expect(findings[0].message).toMatch(/^the key policy of S\/Key is malformed: the key policy has no Statement element: add "Statement": \[ \.\.\. \]\. KMS rejects/);
   });
 
+  test.each<[string, unknown, string]>([
+    ['a structural problem: KMS rejects it (documented)', { ...READER, Action: undefined },
+      'KMS rejects a malformed key policy (MalformedPolicyDocumentException), so CreateKey or PutKeyPolicy fails and the stack does not deploy'],
+    ['a condition the reader cannot read: either way, said as it is', { ...READER, Condition: { StringEqual: { 'kms:CallerAccount': '111122223333' } } },
+      'Either KMS rejects the key policy (MalformedPolicyDocumentException) and the stack does not deploy, or it takes a condition that does not test what it reads as; the AWS pages do not say which.'],
+    ['an empty condition value list', { ...READER, Condition: { StringEquals: { 'kms:CallerAccount': [] } } }, 'or it takes a condition that does not test what it reads as'],
+    ['an empty condition block', { ...READER, Condition: { StringEquals: {} } }, 'or it takes a condition that does not test what it reads as'],
+    ['an Allow with NotPrincipal: either way, said as it is', { ...READER, Principal: undefined, NotPrincipal: { AWS: ROLE } },
+      'Either KMS rejects the key policy and the stack does not deploy, or the statement allows every principal but the listed ones; the AWS pages do not say which.'],
+  ])('what the message says KMS does: %s', (_name, statement, consequence) => {
+    const findings = MalformedKeyPolicy.check(modelOfResources({ Key: keyResource([DEPLOYER_STATEMENT, statement]) }));
+    expect(findings.map((f) => f.severity)).toEqual(['error']);
+    expect(findings[0].message).toContain(consequence);
+  });
+
   test('two problems in one statement make one finding that names both', () => {
     const findings = MalformedKeyPolicy.check(modelOfResources({ Key: keyResource([DEPLOYER_STATEMENT, { ...READER, Effect: 'allow', Principal: {} }]) }));
     expect(findings).toHaveLength(1);
