@@ -20,6 +20,7 @@
 import { ReadinessFinding, describeLocation, findingAt } from './readiness-finding';
 import { AppModel, KmsKeyModel } from '../app-model/app-model';
 import { containsUnresolved } from '../app-model/unresolved';
+import { checkKeyPolicy } from '../evaluator/input-checks';
 import { compilePolicy } from '../evaluator/scenario';
 import { InputBoundCodes, Issue, IssueCollector, NoSilentAllowCodes } from '../policy/issues';
 
@@ -33,6 +34,9 @@ function keyFindings(key: KmsKeyModel): ReadinessFinding[] {
   if (key.defaultPolicy || typeof key.policy !== 'object' || key.policy === null) return [];
   const collector = new IssueCollector();
   compilePolicy(key.policy, 'key', 'key policy', collector);
+  // The characters too: a key policy holds only printable ASCII and Latin-1, tab, line feed and carriage return
+  // (key-policy-overview.md, "Key policy format"); its size is key-policy-too-large's (with values unknown offline).
+  checkKeyPolicy(key.policy, 'key policy', collector);
   // One finding per statement (or for the document itself, `statement` undefined), naming all its problems.
   const byStatement = new Map<string | undefined, Issue[]>();
   for (const issue of collector.issues) {
@@ -91,6 +95,7 @@ function isGrammarProblem(issue: Issue): boolean {
     case 'invalid-condition-value':
     case InputBoundCodes.NESTING_TOO_DEEP:
     case NoSilentAllowCodes.NOT_PRINCIPAL_WITH_ALLOW:
+    case NoSilentAllowCodes.KEY_POLICY_INVALID_CHARACTER:
       return true;
     case 'invalid-field':
       // An Action value outside the grammar is KmsGuard-InvalidAction's ("did you mean ..."); a value of the wrong

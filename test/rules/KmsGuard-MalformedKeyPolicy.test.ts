@@ -63,6 +63,10 @@ describe(RULE, () => {
     ['an IpAddress value that is not an address', { ...READER, Condition: { IpAddress: { 'aws:SourceIp': 'ten.0.0.0/8' } } }, [['Statement::Readers', 'error', 'Condition.IpAddress.aws:SourceIp']]],
     ['an Allow with NotPrincipal', { ...READER, Principal: undefined, NotPrincipal: { AWS: ROLE } }, [['Statement::Readers', 'error', 'NotPrincipal']]],
     ['a statement that is not an object', 'Allow everything', [['Statement::1', 'error', undefined]]],
+    // key-policy-overview.md, "Key policy format": printable ASCII and Latin-1, tab, line feed and carriage return only.
+    ['a condition key holding a character outside Latin-1', { ...READER, Condition: { StringEquals: { 'kms:EncryptionContext:İstanbul': 'x' } } },
+      [['Statement::Readers', 'error', 'Condition.StringEquals.kms:EncryptionContext:\\u0130stanbul']]],
+    ['a principal ARN holding an emoji', { ...READER, Principal: { AWS: 'arn:aws:iam::111122223333:role/r\u{1F600}' } }, [['Statement::Readers', 'error', 'Principal.AWS']]],
   ])('non-compliant: %s', (_name, statement, expected) => {
     expect(check(statement)).toEqual(expected);
   });
@@ -75,6 +79,7 @@ describe(RULE, () => {
     ['a wildcard inside a principal ARN', { ...READER, Principal: { AWS: 'arn:aws:iam::111122223333:role/reader-*' } }],
     ['no Resource (KMS accepts it; the statement has no effect)', { ...READER, Resource: undefined }],
     ['a Deny with NotPrincipal', { ...READER, Effect: 'Deny', Principal: undefined, NotPrincipal: { AWS: ROLE } }],
+    ['Latin-1 letters in a Sid and a condition value', { ...READER, Sid: 'Lecteurs-é', Condition: { StringEquals: { 'kms:EncryptionContext:ville': 'Zürich' } } }],
   ])('not reported here: %s', (_name, statement) => {
     expect(check(statement)).toEqual([]);
   });
