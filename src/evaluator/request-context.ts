@@ -226,7 +226,9 @@ export class RequestContext implements SearchTarget {
     const exact = ec[lowerName];
     if (exact !== undefined && Object.prototype.hasOwnProperty.call(ec, lowerName)) return exact;
     for (const k in ec) {
-      if (k.length === lowerName.length && k.toLowerCase() === lowerName) return ec[k];
+      // No length test first: lower-casing can change a name's length ('İ' becomes 'i' and a combining dot), so a
+      // context key spelt exactly as the policy spells it would be skipped, and a Deny on it escaped.
+      if (k.toLowerCase() === lowerName) return ec[k];
     }
     return undefined;
   }
