@@ -4,6 +4,7 @@
  * endpoints. Values are resolved with intrinsics.ts; whatever stays unknown is listed, never guessed.
  */
 import { ResolveContext, resolveContexts, resolveValue } from './intrinsics';
+import { hasUnknownName } from './physical-ids';
 import { principalLookup } from './principal-lookup';
 import { PLACEHOLDER_ACCOUNT, PLACEHOLDER_REGION, StackTemplate } from './stack-template';
 import { containsUnresolved, isUnresolvedText } from './unresolved';
@@ -102,6 +103,11 @@ export interface EncryptedResourceModel {
   readonly resourceArn?: string;
   /** What `Ref` returns (a table name, a queue URL, ...), when modelled. @default - not modelled */
   readonly resourceRef?: string;
+  /**
+   * The resource's name is a value unknown offline (a parameter): `resourceArn` and `resourceRef` then hold the name
+   * CloudFormation would generate, not the deployed one. @default - the name is known (or not modelled)
+   */
+  readonly nameUnknown?: boolean;
 }
 
 export interface PrincipalModel extends ResourceLocation {
@@ -531,6 +537,7 @@ function buildEncryptedResources(c: Collected, keys: readonly KmsKeyModel[], war
         keyArn: key.arn,
         ...optional('resourceArn', known(contextArnOf(integration.resourceType, id, reader, resourceRef, location, scratch))),
         ...optional('resourceRef', resourceRef),
+        ...(hasUnknownName({ ...location, type: integration.resourceType, prop: (name) => reader.string(props[name], scratch) }) ? { nameUnknown: true } : {}),
       });
     }
   }

@@ -184,6 +184,25 @@ export function physicalRef(site: ResourceSite): string | undefined {
   return isModelledType(site.type) ? RULES[site.type].ref(site) : undefined;
 }
 
+/**
+ * Whether the resource's name (the property its `Ref` reads, `LogGroupName`, `BucketName`, ...) is a value unknown
+ * offline: its `Ref` and ARN then hold the name CloudFormation would generate (see `named`), which a check must not
+ * compare with a literal name in a policy as if it were the deployed one.
+ */
+export function hasUnknownName(site: ResourceSite): boolean {
+  if (!isModelledType(site.type)) return false;
+  let unknown = false;
+  RULES[site.type].ref({
+    ...site,
+    prop: (name) => {
+      const value = site.prop(name);
+      if (value !== undefined && isUnresolvedText(value)) unknown = true;
+      return value;
+    },
+  });
+  return unknown;
+}
+
 /** What `Fn::GetAtt` returns for the resource's attribute, or undefined when the type or attribute is not modelled. */
 export function physicalAttribute(site: ResourceSite, attribute: string): string | undefined {
   if (!isModelledType(site.type)) return undefined;
