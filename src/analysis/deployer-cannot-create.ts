@@ -8,7 +8,7 @@ import {
   ADMINISTRATOR_STAND_IN, ReadinessFinding, accountOfArn, deployerOrganization, deployerSession,
   describeLocation, findingAt, firstError, keyScenario, stackOf,
 } from './readiness-finding';
-import { SERVICE_GRANT_OPERATIONS, serviceEncryptionContext, viaServiceOf } from './service-requests';
+import { SERVICE_GRANT_OPERATIONS, mayRestOnUnknownName, serviceEncryptionContext, unknownNameNote, viaServiceOf } from './service-requests';
 import { AppModel, EncryptedResourceModel, KmsKeyModel } from '../app-model/app-model';
 import { EvaluationResult, KmsAccessEvaluator } from '../evaluator/kms-access-evaluator';
 import { sessionRoleArn } from '../policy/principal';
@@ -60,12 +60,15 @@ function checkResource(resource: EncryptedResourceModel, key: KmsKeyModel, deplo
   const throughIam = !crossAccount && denied.every(({ action }) => decide(action, [ADMINISTRATOR_STAND_IN]).decision === 'allow');
   const actions = denied.map((d) => d.action);
   const grant = actions.includes('kms:CreateGrant') ? ' (kms:CreateGrant with "Bool": {"kms:GrantIsForAWSResource": "true"})' : '';
-  // Through the account delegation the outcome rests on the deployer's IAM policies, unknown offline: a warning.
-  return findingAt(at, DEPLOYER_CANNOT_CREATE, throughIam ? 'warning' : 'error',
+  // Through the account delegation the outcome rests on the deployer's IAM policies, unknown offline: a warning; so it
+  // is when it may rest on the resource's name, unknown offline too.
+  const nameDecides = mayRestOnUnknownName(resource, key.policy);
+  return findingAt(at, DEPLOYER_CANNOT_CREATE, throughIam || nameDecides ? 'warning' : 'error',
     `CloudFormation creates this ${resource.resourceType} as \`${deployerArn}\`, on whose behalf ${resource.integration.service} calls ${actions.join(', ')} on the key ${describeLocation(key)} (${key.arn}) with kms:ViaService ${via}, but the key policy does not allow ${denied.length === 1 ? 'it' : 'them'}: ${denied[0].result.explanation}. `
     + (throughIam
       ? 'It would pass only through the key policy\'s delegation to the account, if the deployer\'s own IAM policies allow it (the default bootstrap role has AdministratorAccess), and those policies are not part of the app. '
       : '')
+    + (nameDecides ? unknownNameNote(resource) : '')
     + `Expected: a key-policy statement naming that role, allowing ${actions.join(', ')}${grant} under "StringEquals": {"kms:ViaService": "${via}"}.`
     + (crossAccount ? ' (The deployer is in another account: its own IAM policies must allow these actions too; they are assumed to.)' : ''));
 }

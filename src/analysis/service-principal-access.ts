@@ -9,7 +9,7 @@
  * aws-cdk-lib adds no such statement for an encrypted logs.LogGroup (cdk-ecosystem.md §8). Pure.
  */
 import { ReadinessFinding, describeLocation, findingAt, firstError, keyScenario } from './readiness-finding';
-import { resourceArnFor, serviceEncryptionContext } from './service-requests';
+import { mayRestOnUnknownName, resourceArnFor, serviceEncryptionContext, unknownNameNote } from './service-requests';
 import { AppModel, EncryptedResourceModel, KmsKeyModel } from '../app-model/app-model';
 import { EvaluationResult, KmsAccessEvaluator } from '../evaluator/kms-access-evaluator';
 import { renderGuard } from '../policy/service-integrations';
@@ -58,8 +58,10 @@ function checkResource(resource: EncryptedResourceModel, key: KmsKeyModel): Read
   const findings: ReadinessFinding[] = [];
   if (denied.length > 0) {
     const actions = denied.map((d) => d.action);
-    findings.push(findingAt(at, SERVICE_WITHOUT_ACCESS, 'error',
+    const nameDecides = mayRestOnUnknownName(resource, key.policy);
+    findings.push(findingAt(at, SERVICE_WITHOUT_ACCESS, nameDecides ? 'warning' : 'error',
       `${resource.integration.service} uses the key ${describeLocation(key)} as the service principal ${principal}, which must be allowed ${actions.join(', ')} for this ${resource.resourceType} (${resourceArnFor(resource, own)}), but the key policy does not allow ${actions.length === 1 ? 'it' : 'them'}: ${denied[0].result.explanation}. `
+      + (nameDecides ? unknownNameNote(resource) : '')
       + `Expected: a key-policy statement with "Principal": {"Service": "${principal}"} allowing ${sp.actions.join(', ')}, with the condition ${guard} so that only resources of account ${own} can use it.`));
   }
   if (unguarded.length > 0) {

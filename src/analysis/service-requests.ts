@@ -43,6 +43,24 @@ export function serviceEncryptionContext(resource: EncryptedResourceModel, accou
   return context;
 }
 
+/**
+ * Whether the key policy's answer for the resource may rest on the resource's name while that name is unknown offline
+ * (a parameter; the model then gives the name CloudFormation would generate, `nameUnknown`): the policy tests a key
+ * that carries the name, aws:SourceArn or one of the service's encryption-context keys. A denial found with the
+ * stand-in name is then "cannot verify", never an error (docs/decisions.md, "Unknown values never make a false error").
+ */
+export function mayRestOnUnknownName(resource: EncryptedResourceModel, keyPolicy: unknown): boolean {
+  if (!resource.nameUnknown) return false;
+  const text = (JSON.stringify(keyPolicy) ?? '').toLowerCase();
+  const keys = ['aws:sourcearn', ...resource.integration.encryptionContextKeys.map((k) => `kms:encryptioncontext:${k}`.toLowerCase())];
+  return keys.some((k) => text.includes(`"${k}"`));
+}
+
+/** The sentence that says so, for the findings made a warning by mayRestOnUnknownName. */
+export function unknownNameNote(resource: EncryptedResourceModel): string {
+  return `The ${resource.resourceType}'s name is a value unknown offline (a parameter), and the key policy tests a condition key that carries it, so whether it allows the deployed name cannot be verified: this was decided with the name CloudFormation would generate. `;
+}
+
 /** `service.REGION.amazonaws.com`, the value of kms:ViaService when the service calls in the key's Region. */
 export function viaServiceOf(service: string, region: string): string {
   return `${service}.${region}.amazonaws.com`;

@@ -24,7 +24,7 @@
  */
 import { Finding, findingId } from './finding';
 import { Rule, kmsGuide, ruleDocLink } from './rule';
-import { ENDPOINT_ONLY_KEYS_TEXT, endpointStandIn, isEndpointOnlyKey } from './support/endpoint-keys';
+import { ENDPOINT_ONLY_KEYS_TEXT, endpointStandIn, isEndpointOnlyKey } from '../policy/endpoint-keys';
 import { keyFinding, keyName } from './support/key-finding';
 import { ALLOW_ALL_KMS, probeSession, readingsOf, scenarioKey, viaServicesIn } from './support/probe';
 import { StatementRef, conditionEntriesOf, isAllow, isRecord, listOf, listText, statementJson, statementsOf } from './support/statements';

@@ -28,7 +28,7 @@
 import { Finding, findingId } from './finding';
 import { Rule, kmsGuide, ruleDocLink } from './rule';
 import { holdsWhenAbsent } from './support/absent-key';
-import { ENDPOINT_ONLY_KEYS_TEXT, isEndpointOnlyKey } from './support/endpoint-keys';
+import { ENDPOINT_ONLY_KEYS_TEXT, isEndpointOnlyKey } from '../policy/endpoint-keys';
 import { TakenIds, identityFinding } from './support/identity-finding';
 import { keyFinding, keyName, principalName } from './support/key-finding';
 import { reachingDocuments } from './support/reaching-documents';

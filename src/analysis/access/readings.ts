@@ -10,6 +10,7 @@ import { ConditionEntry, isRecord } from './statements';
 import { ClassifySetting, classify } from './witnesses';
 import { Reading, readPolicy } from '../../app-model/policy-readings';
 import { placeholder } from '../../app-model/unresolved';
+import { SET_OPERATOR_PREFIX } from '../../evaluator/conditions/operator-name';
 
 export type { Reading } from '../../app-model/policy-readings';
 
@@ -42,7 +43,7 @@ function mark(doc: Record<string, any>, label: string, setting: ClassifySetting)
     let condition: Record<string, any> | undefined;
     for (const [operator, block] of Object.entries(st.Condition)) {
       if (!isRecord(block)) continue;
-      const base = operator.replace(/^For(All|Any)Values:/i, '').replace(/IfExists$/i, '');
+      const base = operator.replace(SET_OPERATOR_PREFIX, '').replace(/IfExists$/i, '');
       for (const [key, raw] of Object.entries(block)) {
         const values = (Array.isArray(raw) ? raw : [raw]).map((v) => (typeof v === 'string' ? v : String(v)));
         const entry: ConditionEntry = { operator, base, key, lowerKey: key.toLowerCase(), values };

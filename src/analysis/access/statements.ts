@@ -6,6 +6,7 @@
  */
 import { ConditionCategory } from './model';
 import { isUnresolvedText } from '../../app-model/unresolved';
+import { SET_OPERATOR_PREFIX } from '../../evaluator/conditions/operator-name';
 import { actionPattern } from '../../policy/action-pattern';
 import { ALL_KMS_ACTIONS } from '../../policy/catalogue';
 
@@ -110,7 +111,7 @@ function conditionEntries(condition: unknown): ConditionEntry[] {
   const out: ConditionEntry[] = [];
   for (const [operator, block] of Object.entries(condition)) {
     if (!isRecord(block)) continue;
-    const base = operator.replace(/^For(All|Any)Values:/i, '').replace(/IfExists$/i, '');
+    const base = operator.replace(SET_OPERATOR_PREFIX, '').replace(/IfExists$/i, '');
     for (const [key, raw] of Object.entries(block)) {
       const values = (Array.isArray(raw) ? raw : [raw])
         .filter((v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')

@@ -22,6 +22,7 @@ import { hexDigits } from '../../app-model/hash';
 import { isUnresolvedText } from '../../app-model/unresolved';
 import { DERIVED_CONDITION_KEYS } from '../../evaluator/request-context';
 import { combinations, product } from '../../policy/combinatorics';
+import { isEndpointOnlyKey } from '../../policy/endpoint-keys';
 
 export type ConditionClass = 'derived' | 'ec' | 'ec-keys' | 'context' | 'via-any' | 'endpoint' | 'tags' | 'alias' | 'grantee' | 'unknown';
 
@@ -273,7 +274,9 @@ export function variantsOf(dims: readonly Dimension[], limit = 64): { variants: 
  */
 function possibleTogether(dims: readonly Dimension[]): boolean {
   const ip = dims.some((d) => d.kind === 'context' && d.name.toLowerCase() === 'aws:sourceip');
-  return !ip || !dims.some((d) => d.kind === 'endpoint' || (d.kind === 'context' && d.name.toLowerCase() === 'kms:viaservice'));
+  // aws:SourceVpcArn and aws:VpcSourceIp are context keys here, but like aws:SourceVpce they exist only on requests
+  // through a VPC endpoint (policy/endpoint-keys.ts), where aws:SourceIp is absent.
+  return !ip || !dims.some((d) => d.kind === 'endpoint' || (d.kind === 'context' && (d.name.toLowerCase() === 'kms:viaservice' || isEndpointOnlyKey(d.name))));
 }
 
 /** Keys compared with several patterns or CIDRs: a value matching two of them at once is not tried. */

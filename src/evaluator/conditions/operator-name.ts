@@ -27,6 +27,13 @@ export interface OperatorNameProblem {
 }
 
 const SET_OPERATORS: readonly SetOperator[] = ['ForAnyValue', 'ForAllValues'];
+
+/**
+ * The set-operator prefix of an operator as written, any case: `ForAnyValue:` (singular) or `ForAllValues:` (plural),
+ * reference_policies_multi-value-conditions.md. For the readers that only strip it (the analysis, the lint rules);
+ * parseOperatorName decides whether the name is valid.
+ */
+export const SET_OPERATOR_PREFIX = /^(ForAnyValue|ForAllValues):/i;
 const IF_EXISTS = 'IfExists';
 
 /**

@@ -24,6 +24,7 @@ import { stackOf } from '../../analysis/readiness-finding';
 import { AppModel, KmsKeyModel, PrincipalModel } from '../../app-model/app-model';
 import { isUnresolvedText } from '../../app-model/unresolved';
 import { PermissionSets } from '../../policy/catalogue';
+import { parseAwsPrincipal } from '../../policy/principal';
 import { Finding, findingId } from '../finding';
 
 export interface DutyCandidate {
@@ -79,7 +80,7 @@ export function dutyConflicts(model: AppModel, key: KmsKeyModel): DutyOutcome[] 
 function candidatesOf(model: AppModel, key: KmsKeyModel): DutyCandidate[] {
   const out = new Map<string, DutyCandidate>();
   const add = (arn: string, principal: PrincipalModel | undefined): void => {
-    const named = roleOrUser(arn);
+    const named = roleOrUser(arn) ?? roleSession(arn);
     if (!named || named.account !== key.account) return;
     // The bootstrap role's name holds the account and Region, which a finding id must not.
     const deployer = isDeployerArn(model, key, arn);
@@ -97,10 +98,37 @@ function candidatesOf(model: AppModel, key: KmsKeyModel): DutyCandidate[] {
   return [...out.values()].filter((c) => both(reachableActions(key, c)));
 }
 
+/**
+ * The key policy without the principals unknown offline of its Allow statements. Only those values go: the literal
+ * principals a statement names beside one are still given what it allows (a statement naming `role/app` and a
+ * parameter gives `role/app` its actions for certain), and a statement left naming nobody is dropped.
+ */
+/**
+ * A role session a key policy names (`arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`, reference_policies_elements_principal.md
+ * "Role sessions"): a principal that may hold both duties like a role or user. Named `assumed-role/ROLE/SESSION`.
+ */
+function roleSession(arn: string): { type: 'assumed-role'; account: string; name: string; role: string } | undefined {
+  const entry = parseAwsPrincipal(arn);
+  return 'type' in entry && entry.type === 'session'
+    ? { type: 'assumed-role', account: entry.account, name: `${entry.name}/${entry.sessionName}`, role: entry.name }
+    : undefined;
+}
+
 function withoutUnknownPrincipals(policy: unknown): unknown {
   const refs = statementsOf(policy);
-  if (!refs.some((r) => isAllow(r.statement) && awsPrincipalsOf(r.statement).some(isUnresolvedText))) return policy;
-  const kept = refs.filter((r) => !(isAllow(r.statement) && awsPrincipalsOf(r.statement).some(isUnresolvedText))).map((r) => r.statement);
+  const naming = (st: Record<string, any>): boolean => isAllow(st) && awsPrincipalsOf(st).some(isUnresolvedText);
+  if (!refs.some((r) => naming(r.statement))) return policy;
+  const kept: unknown[] = [];
+  for (const { statement } of refs) {
+    if (!naming(statement)) {
+      kept.push(statement);
+      continue;
+    }
+    const { AWS: _unknown, ...others } = statement.Principal as Record<string, unknown>;
+    const known = awsPrincipalsOf(statement).filter((v) => !isUnresolvedText(v));
+    if (known.length === 0 && Object.keys(others).length === 0) continue;
+    kept.push({ ...statement, Principal: { ...others, ...(known.length > 0 ? { AWS: known } : {}) } });
+  }
   // A policy needs a statement: this one matches no action, so it allows nothing (as policy-readings.ts does).
   return { ...(policy as Record<string, unknown>), Statement: kept.length > 0 ? kept : [{ Effect: 'Allow', Principal: '*', NotAction: '*', Resource: '*' }] };
 }
@@ -134,12 +162,15 @@ function unknownPrincipals(key: KmsKeyModel): DutyOutcome[] {
  * identity policies (on this key) mention, conditions aside: an upper bound of what the evaluator can allow it.
  */
 function reachableActions(key: KmsKeyModel, candidate: DutyCandidate): Set<string> {
-  const named = roleOrUser(candidate.arn);
+  // A role session is reached by the statements naming it and those naming its role (key-policy-default.md: a role
+  // named in a key policy gives its sessions what it allows).
+  const session = roleSession(candidate.arn);
+  const named = roleOrUser(candidate.arn) ?? (session ? { type: 'role' as const, account: session.account, name: session.role } : undefined);
   const out = new Set<string>(candidate.principal ? identityActionsOn(candidate.principal.identityPolicies, key.arn) : []);
   for (const { statement } of statementsOf(key.policy)) {
     if (!isAllow(statement)) continue;
     const applies = statement.NotPrincipal !== undefined || awsPrincipalsOf(statement).some((v) => {
-      if (v === '*' || isUnresolvedText(v)) return true;
+      if (v === '*' || isUnresolvedText(v) || v === candidate.arn) return true;
       const entry = roleOrUser(v);
       if (entry) return named !== undefined && sameIdentity(entry, named);
       return isAccountPrincipal(v) && accountOf(v) === named?.account;

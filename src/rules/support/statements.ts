@@ -2,6 +2,7 @@
  * Reading resolved policy statements for the rules: each statement with the name the evaluator gives it, its
  * principals, the KMS actions it covers (wildcards and NotAction expanded over the catalogue) and its conditions. Pure.
  */
+import { SET_OPERATOR_PREFIX } from '../../evaluator/conditions/operator-name';
 import { actionPattern } from '../../policy/action-pattern';
 import { BoundedCache } from '../../policy/bounded-cache';
 import { ALL_KMS_ACTIONS } from '../../policy/catalogue';
@@ -108,7 +109,7 @@ export function conditionEntriesOf(st: Record<string, any>): ConditionEntry[] {
  * `ArnEquals`, `ArnLike`, `Bool`, ...), not negated, not `...IfExists` (true when the key is absent) and not `Null`.
  */
 export function isPositive(entry: ConditionEntry): boolean {
-  const op = entry.operator.replace(/^For(All|Any)Values:/i, '');
+  const op = entry.operator.replace(SET_OPERATOR_PREFIX, '');
   return !/IfExists$/i.test(op) && !/Not/.test(op) && !/^Null$/i.test(op) && !/^ForAllValues:/i.test(entry.operator);
 }
 

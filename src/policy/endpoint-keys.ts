@@ -3,7 +3,8 @@
  * (kms-vpc-endpoint.md, vpce-policy-condition.md), aws:SourceVpcArn and aws:VpcSourceIp (IAM User Guide, "VPC condition
  * key availability by network path", reference_sts_vpc_condition_keys_federated). AWS services that call KMS for the
  * app's resources, on a caller's behalf or as themselves, never send them, and aws:SourceIp is absent beside them. One
- * list for the rules that reason about it (KmsGuard-IneffectiveStatement, KmsGuard-EndpointDenyBreaksServices). Pure.
+ * list for the rules and the analysis that reason about it (KmsGuard-IneffectiveStatement,
+ * KmsGuard-EndpointDenyBreaksServices, the analysis' request variants in access/witnesses.ts). Pure.
  */
 export const ENDPOINT_ONLY_KEYS: readonly string[] = ['aws:SourceVpce', 'aws:SourceVpc', 'aws:SourceVpcArn', 'aws:VpcSourceIp'];
 
