@@ -31,7 +31,8 @@ export function checkKeyPolicyGrammar(model: AppModel): ReadinessFinding[] {
 }
 
 function keyFindings(key: KmsKeyModel): ReadinessFinding[] {
-  if (key.defaultPolicy || typeof key.policy !== 'object' || key.policy === null) return [];
+  // A policy that is not an object (a string that is not JSON, a number) is read too: the reader says what is wrong.
+  if (key.defaultPolicy || key.policy === undefined || key.policy === null || isUnknownText(key.policy)) return [];
   const collector = new IssueCollector();
   compilePolicy(key.policy, 'key', 'key policy', collector);
   // The characters too: a key policy holds only printable ASCII and Latin-1, tab, line feed and carriage return
@@ -48,7 +49,7 @@ function keyFindings(key: KmsKeyModel): ReadinessFinding[] {
   const out: ReadinessFinding[] = [];
   for (const [statement, issues] of byStatement) {
     const at = statement === undefined ? key.policy : statementAt(key.policy, statement);
-    const unknown = issues.every((issue) => containsUnresolved(elementAt(at, issue.field)));
+    const unknown = issues.every((issue) => containsUnresolved(valueAt(at, issue)));
     const what = issues.map((issue) => issue.message).join('; ');
     const where = `${statement === undefined ? '' : `${statement} of `}the key policy of ${describeLocation(key)}`;
     const finding = unknown
@@ -116,15 +117,38 @@ function statementAt(policy: object, label: string): unknown {
 }
 
 /**
- * The value an issue's field names, to tell a value unknown offline from a literal one: the element (`Principal` of
- * `Principal.AWS`), or for a condition its operator's block and key (`Condition.<operator>.<key>`; a key may hold dots).
+ * What an issue is about, to tell a value unknown offline from a literal one: the element (`Effect`), the principal
+ * type's value (`Principal.Service`, not the whole Principal), an unknown condition operator's name (the name is what
+ * is wrong, whatever its values hold) or an operator's block, or a condition key with its values
+ * (`Condition.<operator>.<key>`; a key may hold dots).
  */
-function elementAt(at: unknown, field: string | undefined): unknown {
-  if (field === undefined || typeof at !== 'object' || at === null) return at;
-  const [element, operator, ...key] = field.split('.');
-  const value = (at as Record<string, unknown>)[element];
-  if (element !== 'Condition' || operator === undefined || typeof value !== 'object' || value === null) return value;
-  const block = (value as Record<string, unknown>)[operator];
-  if (key.length === 0 || typeof block !== 'object' || block === null) return block;
-  return (block as Record<string, unknown>)[key.join('.')];
+function valueAt(at: unknown, issue: Issue): unknown {
+  const field = issue.field;
+  if (field === undefined) return at;
+  const [element, ...rest] = field.split('.');
+  const value = isObjectValue(at) ? at[element] : undefined;
+  if (rest.length === 0) return value;
+  if (element !== 'Condition') return isObjectValue(value) ? value[rest.join('.')] : value;
+  const [operator, ...key] = rest;
+  const block = isObjectValue(value) ? value[operator] : undefined;
+  if (key.length === 0) return issue.code === 'unknown-condition-operator' ? operator : [operator, block];
+  return [key.join('.'), isObjectValue(block) ? block[key.join('.')] : block];
+}
+
+/**
+ * A whole key policy given as a value unknown offline (a parameter) that is not JSON text: nothing to read, and the
+ * lockout check already says it cannot evaluate it.
+ */
+function isUnknownText(policy: unknown): boolean {
+  if (typeof policy !== 'string' || !containsUnresolved(policy)) return false;
+  try {
+    JSON.parse(policy);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+function isObjectValue(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
 }
