@@ -1,6 +1,6 @@
 /**
  * KmsGuard-EndpointDenyBreaksServices: a key-policy Deny that tests a key present only through a VPC endpoint
- * (aws:SourceVpce, aws:SourceVpc, aws:SourceVpcArn, aws:VpcSourceIp: support/endpoint-keys.ts; deny unless the request
+ * (aws:SourceVpce, aws:SourceVpc, aws:SourceVpcArn, aws:VpcSourceIp: policy/endpoint-keys.ts; deny unless the request
  * comes through an endpoint or VPC) must not deny the AWS services that use the key. An integrated service (S3, EBS,
  * RDS, Secrets Manager, Lambda, ... on the caller's behalf; CloudWatch Logs and CloudTrail as themselves) calls KMS
  * from its own network, never through the app's VPC endpoint, so its requests carry none of those keys: "If you
