@@ -537,11 +537,16 @@ function buildEncryptedResources(c: Collected, keys: readonly KmsKeyModel[], war
         keyArn: key.arn,
         ...optional('resourceArn', known(contextArnOf(integration.resourceType, id, reader, resourceRef, location, scratch))),
         ...optional('resourceRef', resourceRef),
-        ...(hasUnknownName({ ...location, type: integration.resourceType, prop: (name) => reader.string(props[name], scratch) }) ? { nameUnknown: true } : {}),
+        ...(nameIsUnknown(location, integration.resourceType, (name) => reader.string(props[name], scratch)) ? { nameUnknown: true } : {}),
       });
     }
   }
   return out;
+}
+
+/** Whether the resource's name (the property its `Ref` reads) is a value unknown offline: physical-ids.ts decides. */
+function nameIsUnknown(location: ResourceLocation, type: string, prop: (name: string) => string | undefined): boolean {
+  return hasUnknownName({ ...location, type, prop });
 }
 
 function optional<K extends string>(name: K, value: string | undefined): { [P in K]?: string } {
