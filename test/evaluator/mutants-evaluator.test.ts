@@ -494,6 +494,21 @@ describe('the small pieces: MapContext, appendShort, action profiles', () => {
   });
 });
 
+/** The scenario-wide input checks' issues. */
+function scenarioIssues(raw: Obj): readonly Issue[] {
+  const issues = new IssueCollector();
+  checkScenarioInput(raw, issues);
+  return issues.issues;
+}
+
+/** The request checks' issues: as kms-access-evaluator.ts does, on the request as read, unless reading it drew an error. */
+function requestIssues(raw: unknown, readFirst: boolean): readonly Issue[] {
+  const issues = new IssueCollector();
+  const req = readFirst ? readRequest(raw, undefined, issues) : undefined;
+  const checks = new IssueCollector();
+  checkRequestInput(raw, issues.hasErrors ? undefined : req, checks);
+  return checks.issues;
+}
 /**
  * input-checks.ts: the checks of the raw scenario the readers do not make. Sizes are checked against Node's own
  * compact JSON and UTF-8 (`Buffer.byteLength(JSON.stringify(p))`), the size KMS measures (key-policy-overview.md,
@@ -502,21 +517,6 @@ describe('the small pieces: MapContext, appendShort, action profiles', () => {
 describe('input checks: scenario ARNs, quotas, key policy size and characters (key-policy-overview.md, resource-limits.md)', () => {
   const LIMIT = 32_768;
   const ALICE = `arn:aws:iam::${ACCOUNT}:user/alice`;
-
-  function scenarioIssues(raw: Obj): readonly Issue[] {
-    const issues = new IssueCollector();
-    checkScenarioInput(raw, issues);
-    return issues.issues;
-  }
-
-  function requestIssues(raw: unknown, readFirst: boolean): readonly Issue[] {
-    // As kms-access-evaluator.ts does: the request as read, unless reading it drew an error.
-    const issues = new IssueCollector();
-    const req = readFirst ? readRequest(raw, undefined, issues) : undefined;
-    const checks = new IssueCollector();
-    checkRequestInput(raw, issues.hasErrors ? undefined : req, checks);
-    return checks.issues;
-  }
 
   function keyPolicyIssues(raw: unknown, label = 'key policy'): readonly Issue[] {
     const issues = new IssueCollector();
@@ -806,20 +806,6 @@ describe('input checks: scenario ARNs, quotas, key policy size and characters (k
  */
 describe('input checks: wrong types, visible non-Latin-1 characters, the destination key alone', () => {
   const BAD_SID = { Version: '2012-10-17', Statement: [{ Sid: 'Bad\u200b', Effect: 'Allow', Principal: '*', Action: 'kms:*', Resource: '*' }] };
-
-  function scenarioIssues(raw: Obj): readonly Issue[] {
-    const issues = new IssueCollector();
-    checkScenarioInput(raw, issues);
-    return issues.issues;
-  }
-
-  function requestIssues(raw: unknown, readFirst: boolean): readonly Issue[] {
-    const issues = new IssueCollector();
-    const req = readFirst ? readRequest(raw, undefined, issues) : undefined;
-    const checks = new IssueCollector();
-    checkRequestInput(raw, issues.hasErrors ? undefined : req, checks);
-    return checks.issues;
-  }
 
   test.each<[string, Obj, Obj[]]>([
     ['the scenario key\'s policy with an invisible character', { key: { arn: KEY_ARN, policy: BAD_SID } },
