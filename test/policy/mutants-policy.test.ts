@@ -1167,7 +1167,6 @@ describe('arn: parsing every component', () => {
     ['no ARN', 'key/x', undefined],
   ])('GIVEN %s WHEN read as a key ARN THEN %j', (_what, text, expected) => {
     expect(parseKeyArn(text)).toEqual(expected);
-    expect(parseKeyArn(text)).toEqual(expected);
   });
 
   test.each([
