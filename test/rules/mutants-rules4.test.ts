@@ -9,36 +9,15 @@
  * MalformedPolicyDocumentException. docs/decisions.md "A key policy outside the grammar is an error" says which reader
  * errors the check reports and how (a value unknown offline: a warning).
  */
+import { DEFAULT_POLICY_KEY, DEPLOYER_ROLE, DEPLOYER_STATEMENT, keyResource, modelOfResources, roleResource as templateRole } from './template-helpers';
 import { checkKeyPolicyGrammar } from '../../src/analysis/key-policy-malformed';
-import { AppModel, buildAppModel } from '../../src/app-model/app-model';
+import { AppModel } from '../../src/app-model/app-model';
 import { INTENT_METADATA_KEY } from '../../src/intent/declared-intent';
 import { IntentDrift } from '../../src/rules/KmsGuard-IntentDrift';
 import { MalformedKeyPolicy } from '../../src/rules/KmsGuard-MalformedKeyPolicy';
 
-// The template helpers of ./helpers.ts, without its aws-cdk-lib import: loading aws-cdk-lib costs seconds, and a mutant
-// run loads this file for every mutant.
-const DEPLOYER_ROLE = 'arn:aws:iam::111122223333:role/cdk-hnb659fds-cfn-exec-role-111122223333-us-east-1';
-const DEPLOYER_STATEMENT = {
-  Sid: 'KeyDeployment',
-  Effect: 'Allow',
-  Principal: { AWS: DEPLOYER_ROLE },
-  Resource: '*',
-  Action: ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:PutKeyPolicy', 'kms:TagResource', 'kms:UntagResource', 'kms:EnableKeyRotation', 'kms:GetKeyRotationStatus', 'kms:CreateAlias', 'kms:DeleteAlias', 'kms:UpdateAlias'],
-};
-const DEFAULT_POLICY_KEY = { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } };
-const modelOfResources = (resources: Record<string, unknown>): AppModel => buildAppModel([{
-  stackName: 'S', account: '111122223333', region: 'us-east-1', template: { Resources: resources }, deployerArn: DEPLOYER_ROLE, artifactId: 'S',
-}]);
-const keyResource = (statements: unknown[]): Record<string, unknown> =>
-  ({ Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true, KeyPolicy: { Version: '2012-10-17', Statement: statements } } });
-const roleResource = (path: string, roleName: string): Record<string, unknown> => ({
-  Type: 'AWS::IAM::Role',
-  Metadata: { 'aws:cdk:path': `S/${path}/Resource` },
-  Properties: {
-    RoleName: roleName,
-    AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' }] },
-  },
-});
+// A role its account may assume, with no policy (template-helpers' roleResource without inline policies).
+const roleResource = (path: string, roleName: string): Record<string, unknown> => templateRole(path, roleName, []);
 
 const READER_ROLE = 'arn:aws:iam::111122223333:role/reader';
 const READER = { Sid: 'Readers', Effect: 'Allow', Principal: { AWS: READER_ROLE }, Action: 'kms:Decrypt', Resource: '*' };
