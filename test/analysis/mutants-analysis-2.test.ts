@@ -9,6 +9,10 @@
  */
 import { categoryOf, actionIndex, findStatement, principalValues, readStatements } from '../../src/analysis/access/statements';
 import {
+  ALLOW_KMS, ANY_SERVICE, PROBE_ROLE, PrincipalIndex, deployerSpec, displayPath, keyReach, namedSpec, representativeSpec, rootSpec, serviceSpec,
+  unusedAccount,
+} from '../../src/analysis/access/subjects';
+import {
   ClassifySetting, Dimension, DimensionSetting, PLAIN, Variant, addressIn, anyServiceValue, classify, dimensionsFor, isContainedIn,
   overlappingPatterns, standInEndpointId, variantsOf, witnessOf,
 } from '../../src/analysis/access/witnesses';
@@ -22,7 +26,7 @@ import {
 } from '../../src/analysis/readiness-finding';
 import { FOREIGN_ACCOUNT, SERVICE_WITHOUT_ACCESS, SERVICE_WITHOUT_GUARD, checkServicePrincipals } from '../../src/analysis/service-principal-access';
 import { SERVICE_GRANT_OPERATIONS, resourceArnFor, serviceEncryptionContext, viaServiceOf } from '../../src/analysis/service-requests';
-import { AppModel, EncryptedResourceModel, KmsEndpointModel, KmsKeyModel, buildAppModel } from '../../src/app-model/app-model';
+import { AppModel, EncryptedResourceModel, KmsEndpointModel, KmsKeyModel, PrincipalModel, buildAppModel } from '../../src/app-model/app-model';
 import { StackTemplate } from '../../src/app-model/stack-template';
 import { ALL_KMS_ACTIONS } from '../../src/policy/catalogue';
 import { integrationFor } from '../../src/policy/service-integrations';
@@ -1062,4 +1066,480 @@ describe('access/witnesses.ts', () => {
     expect(isContainedIn(v('a', 'b'), v('a'))).toBe(false);
     expect(isContainedIn(v('c'), v('a', 'b'))).toBe(false);
   });
+});
+
+/**
+ * Who the access analysis asks about, for each key (access/subjects.ts), on app models of hand-written templates: the
+ * functions called directly, without the evaluator, so that a mutant of subjects.ts costs a second (the analysis of
+ * whole keys, which also reaches these functions, is tested in mutants-analysis-3.test.ts).
+ */
+describe('access/subjects.ts', () => {
+  const policyDoc = (...statements: unknown[]): Record<string, unknown> => ({ Version: '2012-10-17', Statement: statements });
+  const allowStatement = (principal: unknown, action: string | string[], extra: Statement = {}): Statement => ({
+    Effect: 'Allow', Principal: principal, Action: action, Resource: '*', ...extra,
+  });
+  const kmsKey = (statements: unknown[]): Record<string, unknown> => ({ Type: 'AWS::KMS::Key', Properties: { KeyPolicy: policyDoc(...statements) } });
+  /** A role named `name` (no name: CloudFormation generates one), at construct path `S/<logicalId>/Resource`. */
+  const iamRole = (logicalId: string, name: string | undefined, props: Record<string, unknown> = {}): Record<string, unknown> => ({
+    Type: 'AWS::IAM::Role',
+    Metadata: { 'aws:cdk:path': `S/${logicalId}/Resource` },
+    Properties: { ...(name !== undefined ? { RoleName: name } : {}), AssumeRolePolicyDocument: policyDoc(allowStatement({ AWS: ROOT }, 'sts:AssumeRole')), ...props },
+  });
+  const inlineKms = (...statements: unknown[]): Record<string, unknown> => ({ Policies: [{ PolicyName: 'kms', PolicyDocument: policyDoc(...statements) }] });
+  const oneStack = (resources: Record<string, unknown>, extra: Partial<StackTemplate> = {}): AppModel => modelOf(stack('S', resources, extra));
+  const principalOf = (model: AppModel, logicalId: string): PrincipalModel => model.principals.find((p) => p.logicalId === logicalId)!;
+  const keyOfModel = (model: AppModel, logicalId = 'Key'): KmsKeyModel => model.keys.find((k) => k.logicalId === logicalId)!;
+  const logicalIdsOf = (ps: readonly PrincipalModel[]): string[] => ps.map((p) => p.logicalId);
+
+  /**
+   * Who can reach a key (access/subjects.ts). IAM names are unique without regard to case (reference_iam-quotas.md,
+   * "IAM name requirements"); an identity policy reaches a key through its Resource element, which `*` and wildcards
+   * match (reference_policies_elements_resource.md); an Allow statement without Resource is read as `*`.
+   */
+  describe('access/subjects.ts: the principal index', () => {
+    const model = modelOf(
+      stack('S', {
+        Exact: iamRole('Exact', 'Exact-Role', {
+          Tags: [{ Key: 'Team', Value: 'Blue' }, { Key: 'TEAM', Value: 'Blue' }],
+          ...inlineKms(
+            { Effect: 'Allow', Action: 'kms:Decrypt', Resource: 'arn:aws:kms:us-east-1:111122223333:key/one' },
+            { Effect: 'Allow', Action: ['kms:Encrypt'], Resource: ['arn:aws:kms:us-east-1:111122223333:key/one', 7] },
+          ),
+        }),
+        Wild: iamRole('Wild', 'wild', inlineKms({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: 'arn:aws:kms:us-east-1:111122223333:key/t*' })),
+        Star: iamRole('Star', 'star', inlineKms({ Effect: 'Allow', Action: 'kms:*', Resource: '*' })),
+        NoResource: iamRole('NoResource', 'no-resource', inlineKms({ Effect: 'Allow', Action: 'kms:Decrypt' })),
+        Unresolved: iamRole('Unresolved', 'unresolved', inlineKms({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: { Ref: 'P' } })),
+        DenyOnly: iamRole('DenyOnly', 'deny-only', inlineKms({ Effect: 'Deny', Action: 'kms:Decrypt', Resource: '*' })),
+        NoKeyAction: iamRole('NoKeyAction', 'no-key-action', inlineKms({ Effect: 'Allow', Action: ['kms:CreateKey', 'kms:ListAliases', 's3:GetObject'], Resource: '*' })),
+        Admin: iamRole('Admin', 'admin', { ManagedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'] }),
+        Lambda: iamRole('Lambda', 'lambda', { ManagedPolicyArns: ['arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'] }),
+        ReadOnly: iamRole('ReadOnly', 'read-only', { ManagedPolicyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'] }),
+        Ops: { Type: 'AWS::IAM::User', Properties: { UserName: 'ops', Tags: [{ Key: 'team', Value: 'blue' }] } },
+        Later: iamRole('Later', 'later', inlineKms({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: 'arn:aws:kms:us-east-1:111122223333:key/one' })),
+        Single: iamRole('Single', 'single', { Policies: [{ PolicyName: 'one', PolicyDocument: { Statement: { Effect: 'Allow', Action: 'kms:Decrypt', Resource: 'arn:aws:kms:us-east-1:111122223333:key/single' } } }] }),
+      }),
+      stack('T', { Far: iamRole('Far', 'far', inlineKms({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' })) }, { account: OTHER }),
+    );
+    /** A fresh index per test: an index built outside a test, or shared, would hide its code from the test's coverage. */
+    const index = (): PrincipalIndex => new PrincipalIndex(model);
+
+    test('named: by account, kind and name, the name without regard to case', () => {
+      expect(index().named(ACCOUNT, 'role', 'exact-role')?.logicalId).toBe('Exact');
+      expect(index().named(ACCOUNT, 'role', 'EXACT-ROLE')?.logicalId).toBe('Exact');
+      expect(index().named(ACCOUNT, 'user', 'ops')?.logicalId).toBe('Ops');
+      expect(index().named(ACCOUNT, 'user', 'exact-role')).toBeUndefined();
+      expect(index().named(ACCOUNT, 'role', 'ops')).toBeUndefined();
+      expect(index().named(OTHER, 'role', 'exact-role')).toBeUndefined();
+      expect(index().named(OTHER, 'role', 'far')?.logicalId).toBe('Far');
+    });
+
+    test('inAccount and appAccounts: each account of the app once, its principals in the model\'s order; none for another', () => {
+      expect(index().appAccounts).toStrictEqual([ACCOUNT, OTHER]);
+      expect(logicalIdsOf(index().inAccount(OTHER))).toStrictEqual(['Far']);
+      expect(logicalIdsOf(index().inAccount(ACCOUNT))).toHaveLength(13);
+      expect(index().inAccount('999999999999')).toStrictEqual([]);
+      expect(new PrincipalIndex(modelOf(stack('A', {}), stack('B', {}))).appAccounts).toStrictEqual([ACCOUNT]);
+    });
+
+    test('tagged: the tag key without regard to case (aws:PrincipalTag keys are case-insensitive), the value exactly', () => {
+      // Exact carries the tag twice, by keys differing in case: it is found once.
+      expect(logicalIdsOf(index().tagged('team', 'Blue'))).toStrictEqual(['Exact']);
+      expect(logicalIdsOf(index().tagged('TEAM', 'blue'))).toStrictEqual(['Ops']);
+      expect(index().tagged('team', 'BLUE')).toStrictEqual([]);
+      expect(index().tagged('owner', 'Blue')).toStrictEqual([]);
+    });
+
+    test('reaching: the principals whose Allow statements on a KMS key action name the key, a pattern matching it, or *', () => {
+      // Those naming the key exactly first, then those whose patterns match it, each in the model's order.
+      expect(logicalIdsOf(index().reaching(ACCOUNT, 'arn:aws:kms:us-east-1:111122223333:key/one'))).toStrictEqual(['Exact', 'Later', 'Star', 'NoResource', 'Unresolved', 'Admin', 'ReadOnly']);
+      expect(logicalIdsOf(index().reaching(ACCOUNT, 'arn:aws:kms:us-east-1:111122223333:key/single'))).toStrictEqual(['Single', 'Star', 'NoResource', 'Unresolved', 'Admin', 'ReadOnly']);
+      expect(logicalIdsOf(index().reaching(ACCOUNT, 'arn:aws:kms:us-east-1:111122223333:key/two'))).toStrictEqual(['Wild', 'Star', 'NoResource', 'Unresolved', 'Admin', 'ReadOnly']);
+      expect(logicalIdsOf(index().reaching(OTHER, 'arn:aws:kms:us-east-1:111122223333:key/one'))).toStrictEqual(['Far']);
+      expect(index().reaching('999999999999', 'arn:aws:kms:us-east-1:111122223333:key/one')).toStrictEqual([]);
+    });
+
+    test('spec: built once per principal', () => {
+      const p = principalOf(model, 'Exact');
+      const once = index();
+      expect(once.spec(p)).toBe(once.spec(p));
+    });
+
+    test('spec of a role with a known name, its inline policy and a tag: what its evaluation needs', () => {
+      const p = principalOf(model, 'Exact');
+      expect(index().spec(p)).toStrictEqual({
+        access: {
+          id: 'app:S/Exact',
+          kind: 'app-principal',
+          label: 'role S/Exact',
+          arn: `arn:aws:iam::${ACCOUNT}:role/Exact-Role`,
+          account: ACCOUNT,
+          representative: false,
+          syntheticArn: false,
+          constructPath: 'S/Exact/Resource',
+          stackName: 'S',
+          logicalId: 'Exact',
+        },
+        callerArn: `arn:aws:iam::${ACCOUNT}:role/Exact-Role`,
+        tags: { Team: 'Blue', TEAM: 'Blue' },
+        identity: [{ source: p.identityPolicySources[0], document: p.identityPolicies[0] }],
+        possible: [],
+        unknowns: [],
+        notes: [],
+        isService: false,
+        anyTags: false,
+      });
+    });
+
+    test('spec of AWS managed policies: AdministratorAccess is assumed (its document), a Lambda execution policy allows no KMS action, another is unknown (strict: nothing; permissive: kms:*)', () => {
+      expect(index().spec(principalOf(model, 'Admin')).identity).toStrictEqual([{
+        source: 'arn:aws:iam::aws:policy/AdministratorAccess (AWS managed, content assumed)',
+        document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+      }]);
+      expect(index().spec(principalOf(model, 'Admin')).possible).toStrictEqual([]);
+      const lambda = index().spec(principalOf(model, 'Lambda'));
+      expect([lambda.identity, lambda.possible, lambda.unknowns]).toStrictEqual([[], [], []]);
+      const readOnly = index().spec(principalOf(model, 'ReadOnly'));
+      expect(readOnly.identity).toStrictEqual([]);
+      expect(readOnly.possible).toStrictEqual([{ source: 'a stand-in for arn:aws:iam::aws:policy/ReadOnlyAccess, whose contents are unknown offline: kms:*', document: ALLOW_KMS }]);
+      expect(readOnly.unknowns).toStrictEqual(['the managed policy arn:aws:iam::aws:policy/ReadOnlyAccess, whose contents are not in the app']);
+    });
+  });
+
+  /**
+   * Permissions boundaries (access_policies_boundaries.md): the effective permissions are the intersection of the
+   * identity policies and the boundary. A boundary whose document is not in the app is bounded by the two readings:
+   * strict, no KMS action; permissive, no boundary.
+   */
+  describe('access/subjects.ts: an app principal\'s unknowns and boundary', () => {
+    const model = oneStack({
+      Named: iamRole('Named', 'named', { PermissionsBoundary: 'arn:aws:iam::aws:policy/AdministratorAccess' }),
+      Generated: iamRole('Generated', undefined, { PermissionsBoundary: 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' }),
+      Unknown: iamRole('Unknown', 'unknown', { PermissionsBoundary: `arn:aws:iam::${ACCOUNT}:policy/outside` }),
+      InApp: iamRole('InApp', 'in-app', { PermissionsBoundary: { Ref: 'Boundary' } }),
+      Boundary: { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: policyDoc({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' }) } },
+      Maybe: { Type: 'AWS::IAM::Policy', Properties: { PolicyName: 'maybe', Roles: [{ Ref: 'P' }], PolicyDocument: policyDoc({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' }) } },
+    });
+    /** A fresh index per test: an index built outside a test, or shared, would hide its code from the test's coverage. */
+    const index = (): PrincipalIndex => new PrincipalIndex(model);
+    const NO_KMS = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', NotAction: 'kms:*', Resource: '*' }] };
+
+    test('a boundary of a known AWS managed policy: its document in both readings, nothing unknown', () => {
+      const s = index().spec(principalOf(model, 'Named'));
+      expect(s.boundaryStrict).toStrictEqual({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] });
+      expect(s.boundaryPermissive).toBe(s.boundaryStrict);
+      expect(s.unknowns).toStrictEqual(['whether policy S/Maybe (its role list cannot be resolved) is attached to it']);
+      expect(s.possible).toStrictEqual([{ source: 'policy S/Maybe (its role list cannot be resolved)', document: policyDoc({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' }) }]);
+    });
+
+    test('a boundary known to allow no KMS action: NotAction kms:* in both readings', () => {
+      const s = index().spec(principalOf(model, 'Generated'));
+      expect(s.boundaryStrict).toStrictEqual(NO_KMS);
+      expect(s.boundaryPermissive).toStrictEqual(NO_KMS);
+    });
+
+    test('a boundary outside the app: strict, no KMS action; permissive, none; named as unknown', () => {
+      const s = index().spec(principalOf(model, 'Unknown'));
+      expect(s.boundaryStrict).toStrictEqual(NO_KMS);
+      expect(s).not.toHaveProperty('boundaryPermissive');
+      expect(s.unknowns).toStrictEqual([
+        'whether policy S/Maybe (its role list cannot be resolved) is attached to it',
+        `its permissions boundary arn:aws:iam::${ACCOUNT}:policy/outside, which is not in the app`,
+      ]);
+    });
+
+    test('a boundary of the app: its document in both readings; no boundary: neither property', () => {
+      const s = index().spec(principalOf(model, 'InApp'));
+      expect(s.boundaryStrict).toStrictEqual(policyDoc({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' }));
+      expect(s.boundaryPermissive).toStrictEqual(s.boundaryStrict);
+      const none = new PrincipalIndex(oneStack({ R: iamRole('R', 'r') }));
+      const r = none.spec(none.inAccount(ACCOUNT)[0]);
+      expect(r).not.toHaveProperty('boundaryStrict');
+      expect(r).not.toHaveProperty('boundaryPermissive');
+    });
+
+    test('syntheticArn: a name CloudFormation generates, or a placeholder account; a chosen name in a known account is not', () => {
+      expect(index().spec(principalOf(model, 'Generated')).access.syntheticArn).toBe(true);
+      expect(index().spec(principalOf(model, 'Named')).access.syntheticArn).toBe(false);
+      const agnostic = oneStack({ R: iamRole('R', 'r') }, { account: 'unknown-account' });
+      const s = new PrincipalIndex(agnostic).spec(agnostic.principals[0]);
+      expect(s.access).toMatchObject({ syntheticArn: true, account: '123456789012', arn: 'arn:aws:iam::123456789012:role/r' });
+    });
+
+    test('syntheticArn: the placeholder flag of the principal\'s own stack (same name, account and Region), not of another', () => {
+      const r = { R: iamRole('R', 'r') };
+      const m = modelOf(
+        stack('B', {}),
+        stack('A', {}, { account: '123456789012' }),
+        stack('B', {}, { account: '123456789012', region: 'us-west-2' }),
+        stack('B', r, { account: 'unknown-account' }),
+      );
+      expect(new PrincipalIndex(m).spec(principalOf(m, 'R')).access.syntheticArn).toBe(true);
+      const known = modelOf(stack('B', {}, { account: 'unknown-account', region: 'us-west-2' }), stack('B', r, { account: '123456789012' }));
+      expect(new PrincipalIndex(known).spec(principalOf(known, 'R')).access.syntheticArn).toBe(false);
+    });
+
+    test('a principal without construct path: labelled by stack and logical id, no constructPath', () => {
+      const m = oneStack({ Plain: { Type: 'AWS::IAM::User', Properties: { UserName: 'plain' } } });
+      const s = new PrincipalIndex(m).spec(m.principals[0]);
+      expect(s.access).toStrictEqual({ id: 'app:S/Plain', kind: 'app-principal', label: 'user S/Plain', arn: `arn:aws:iam::${ACCOUNT}:user/plain`, account: ACCOUNT, representative: false, syntheticArn: false, stackName: 'S', logicalId: 'Plain' });
+    });
+  });
+
+  test.each<[{ stackName: string; logicalId: string; constructPath?: string }, string]>([
+    [{ stackName: 'S', logicalId: 'Role', constructPath: 'S/App/Role/Resource' }, 'S/App/Role'],
+    [{ stackName: 'S', logicalId: 'Role', constructPath: 'S/App/Resource/Role' }, 'S/App/Resource/Role'],
+    [{ stackName: 'S', logicalId: 'Role', constructPath: 'S/App/Role/Resources' }, 'S/App/Role/Resources'],
+    [{ stackName: 'S', logicalId: 'Role' }, 'S/Role'],
+  ])('displayPath(%j) = %s', (item, expected) => {
+    expect(displayPath(item)).toBe(expected);
+  });
+
+  /**
+   * What a key policy reaches (keyReach). key-policy-default.md: an account principal delegates to the account's IAM
+   * policies; reference_policies_elements_principal.md: role, user and session principals; "*" is everyone;
+   * conditions-aws.md: aws:PrincipalArn (Arn and String operators), aws:PrincipalTag/*.
+   */
+  describe('access/subjects.ts: keyReach', () => {
+    const resources = (statements: unknown[]): Record<string, unknown> => ({
+      Key: kmsKey(statements),
+      App: iamRole('App', 'app'),
+      Ops: { Type: 'AWS::IAM::User', Properties: { UserName: 'ops' } },
+      Team: iamRole('Team', 'team-blue', { Tags: [{ Key: 'team', Value: 'blue' }] }),
+      Reader: iamRole('Reader', 'reader', inlineKms({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: KEY_ARN })),
+    });
+    const reach = (statements: unknown[], extra: unknown[] = [], grantees: string[] = []): ReturnType<typeof keyReach> => {
+      const model = oneStack(resources(statements));
+      return keyReach(keyOfModel(model), new PrincipalIndex(model), extra, grantees);
+    };
+    const summary = (r: ReturnType<typeof keyReach>): Record<string, unknown> => ({
+      app: logicalIdsOf(r.appPrincipals),
+      named: r.namedArns,
+      accounts: r.delegatedAccounts,
+      services: r.services,
+      everyone: r.everyone,
+      exemptions: [...r.exemptions],
+    });
+    const none = { app: [], named: [], accounts: [], services: [], everyone: [], exemptions: [] };
+
+    test.each<[string, unknown[], Record<string, unknown>]>([
+      ['roles and users of the app by ARN (any case of the name); others by ARN', [allowStatement({ AWS: [`arn:aws:iam::${ACCOUNT}:role/APP`, `arn:aws:iam::${ACCOUNT}:user/ops`, `arn:aws:iam::${ACCOUNT}:role/break-glass`, `arn:aws:iam::${OTHER}:user/auditor`] }, 'kms:Decrypt')],
+        { ...none, app: ['App', 'Ops'], named: [`arn:aws:iam::${ACCOUNT}:role/break-glass`, `arn:aws:iam::${OTHER}:user/auditor`] }],
+      ['sessions and federated users are named principals', [allowStatement({ AWS: [`arn:aws:sts::${ACCOUNT}:assumed-role/app/s1`, `arn:aws:sts::${ACCOUNT}:federated-user/bob`] }, 'kms:Decrypt')],
+        { ...none, named: [`arn:aws:sts::${ACCOUNT}:assumed-role/app/s1`, `arn:aws:sts::${ACCOUNT}:federated-user/bob`] }],
+      ['an account delegates to the principals whose IAM policies reach the key', [allowStatement({ AWS: ROOT }, 'kms:*'), allowStatement({ AWS: OTHER }, 'kms:Decrypt')],
+        { ...none, app: ['Reader'], accounts: [ACCOUNT, OTHER] }],
+      ['values IAM rejects (a group, a wildcard in an ARN) name nobody', [allowStatement({ AWS: [`arn:aws:iam::${ACCOUNT}:group/admins`, `arn:aws:iam::${ACCOUNT}:role/a*`, 'not-an-arn'] }, 'kms:Decrypt')], none],
+      ['service principals in lower case; a value that is not one is left out', [allowStatement({ Service: ['Logs.us-east-1.amazonaws.com', 'not a service'] }, 'kms:Encrypt')],
+        { ...none, services: ['logs.us-east-1.amazonaws.com'] }],
+      ['Principal "*" on an Allow: every account of the app delegates, and the statement is listed', [{ Sid: 'Open', ...allowStatement('*', 'kms:Decrypt') }, allowStatement({ AWS: '*' }, 'kms:Encrypt')],
+        { ...none, app: ['Reader'], everyone: ['Sid "Open"', 'statement #1'] }],
+      ['a Deny names the roles and users it fences off, not its accounts or "*"', [allowStatement({ AWS: ROOT }, 'kms:DescribeKey'), { Effect: 'Deny', Principal: { AWS: [`arn:aws:iam::${ACCOUNT}:role/app`, OTHER, '*', `arn:aws:iam::${ACCOUNT}:role/gone`] }, Action: 'kms:*', Resource: '*' }],
+        { ...none, app: ['App', 'Reader'], named: [`arn:aws:iam::${ACCOUNT}:role/gone`], accounts: [ACCOUNT] }],
+      ['a Deny with Principal "*" delegates nothing', [{ Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*' }], none],
+      ['aws:PrincipalArn with ArnEquals and StringEquals names exactly (a * there is no pattern)', [allowStatement({ AWS: ROOT }, 'kms:DescribeKey', { Condition: { ArnEquals: { 'aws:PrincipalArn': `arn:aws:iam::${ACCOUNT}:role/app` }, StringEquals: { 'aws:PrincipalArn': [`arn:aws:iam::${ACCOUNT}:role/tea*`, `arn:aws:iam::${ACCOUNT}:role/outside`] } } })],
+        { ...none, app: ['App', 'Reader'], named: [`arn:aws:iam::${ACCOUNT}:role/outside`], accounts: [ACCOUNT] }],
+      ['aws:PrincipalArn with ArnLike or StringLike: a pattern, matched in its account', [allowStatement({ AWS: ROOT }, 'kms:DescribeKey', { Condition: { 'ArnLike': { 'aws:PrincipalArn': `arn:aws:iam::${ACCOUNT}:role/TEAM-*` }, 'ForAnyValue:StringLike': { 'aws:PrincipalArn': `arn:aws:iam::${ACCOUNT}:user/o?s` } } })],
+        { ...none, app: ['Team', 'Ops', 'Reader'], accounts: [ACCOUNT] }],
+      ['a pattern without an account is matched in every account of the app', [allowStatement({ AWS: ROOT }, 'kms:DescribeKey', { Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/app' } } })],
+        { ...none, app: ['App', 'Reader'], accounts: [ACCOUNT] }],
+      ['aws:PrincipalArn "*" compared exactly names nobody', [allowStatement({ AWS: ROOT }, 'kms:DescribeKey', { Condition: { ArnEquals: { 'aws:PrincipalArn': ['*', `arn:aws:iam::${ACCOUNT}:oidc-provider/example.com`] } } })],
+        { ...none, app: ['Reader'], accounts: [ACCOUNT] }],
+      ['a principal tag compared by a Bool operator, or a request tag, selects nobody', [allowStatement({ AWS: ROOT }, 'kms:DescribeKey', { Condition: { Bool: { 'aws:PrincipalTag/team': 'blue' }, StringEquals: { 'aws:RequestTag/xxteam': 'blue' } } })],
+        { ...none, app: ['Reader'], accounts: [ACCOUNT] }],
+      ['a Deny names the users it fences off too', [{ Effect: 'Deny', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:user/ops` }, Action: 'kms:*', Resource: '*' }],
+        { ...none, app: ['Ops'] }],
+      ['aws:PrincipalArn compared by another operator names nobody', [allowStatement({ AWS: ROOT }, 'kms:DescribeKey', { Condition: { Bool: { 'aws:PrincipalArn': `arn:aws:iam::${ACCOUNT}:role/app` }, NumericEquals: { 'aws:PrincipalArn': 1 } } })],
+        { ...none, app: ['Reader'], accounts: [ACCOUNT] }],
+      ['aws:PrincipalTag/* with a String operator selects the tagged principals (key any case, value exact)', [allowStatement({ AWS: ROOT }, 'kms:DescribeKey', { Condition: { StringEquals: { 'aws:PrincipalTag/Team': ['blue', 'Blue'] }, Bool: { 'aws:PrincipalTag/team': 'blue' } } })],
+        { ...none, app: ['Team', 'Reader'], accounts: [ACCOUNT] }],
+    ])('%s', (_name, statements, expected) => {
+      expect(summary(reach(statements))).toStrictEqual(expected);
+    });
+
+    test('Deny statements with a negated aws:PrincipalArn operator exempt their values (lower case), each with its statements', () => {
+      const deny = (sid: string, operator: string, values: string[]): Statement => ({
+        Sid: sid, Effect: 'Deny', Principal: { AWS: '*' }, Action: 'kms:ScheduleKeyDeletion', Resource: '*', Condition: { [operator]: { 'aws:PrincipalArn': values } },
+      });
+      const glass = `arn:aws:iam::${ACCOUNT}:role/Break-Glass`;
+      const r = reach([
+        allowStatement({ AWS: ROOT }, 'kms:*'),
+        deny('A', 'ArnNotEquals', [glass]),
+        deny('B', 'ArnNotLike', [glass]),
+        deny('C', 'StringNotEquals', [`arn:aws:iam::${ACCOUNT}:role/app`]),
+        deny('D', 'StringNotLike', [glass]),
+        deny('E', 'ArnEquals', [`arn:aws:iam::${ACCOUNT}:role/other`]),
+        { ...deny('F', 'ArnNotEquals', [`arn:aws:iam::${ACCOUNT}:role/ops`]), Effect: 'Allow', Principal: { AWS: ROOT } },
+      ]);
+      expect([...r.exemptions]).toStrictEqual([
+        [glass.toLowerCase(), ['Sid "A"', 'Sid "B"', 'Sid "D"']],
+        [`arn:aws:iam::${ACCOUNT}:role/app`, ['Sid "C"']],
+      ]);
+      expect(r.namedArns).toStrictEqual([glass, `arn:aws:iam::${ACCOUNT}:role/other`, `arn:aws:iam::${ACCOUNT}:role/ops`]);
+    });
+
+    test('an endpoint policy narrows to principals by its conditions, but its Principal names nobody', () => {
+      const endpoint = policyDoc(
+        allowStatement({ AWS: `arn:aws:iam::${ACCOUNT}:role/app` }, 'kms:*'),
+        allowStatement('*', 'kms:*', { Condition: { StringEquals: { 'aws:PrincipalTag/team': 'blue' }, ArnEquals: { 'aws:PrincipalArn': `arn:aws:iam::${OTHER}:role/x` } } }),
+      );
+      expect(summary(reach([allowStatement({ AWS: `arn:aws:iam::${ACCOUNT}:role/reader` }, 'kms:Decrypt')], [endpoint]))).toStrictEqual({
+        ...none, app: ['Reader', 'Team'], named: [`arn:aws:iam::${OTHER}:role/x`],
+      });
+    });
+
+    test('a grantee is one principal (API_CreateGrant GranteePrincipal): a wildcard in it is no pattern; no grantees by default', () => {
+      expect(summary(reach([], [], [`arn:aws:iam::${ACCOUNT}:role/ap*`]))).toStrictEqual(none);
+      const model = oneStack(resources([allowStatement({ AWS: `arn:aws:iam::${ACCOUNT}:role/app` }, 'kms:Decrypt')]));
+      expect(summary(keyReach(keyOfModel(model), new PrincipalIndex(model), []))).toStrictEqual({ ...none, app: ['App'] });
+    });
+
+    test('grantees of grants are named; a service grantee is not (grants.md)', () => {
+      expect(summary(reach([allowStatement({ AWS: `arn:aws:iam::${ACCOUNT}:role/reader` }, 'kms:Decrypt')], [], [`arn:aws:iam::${ACCOUNT}:role/app`, 'logs.us-east-1.amazonaws.com', `arn:aws:iam::${OTHER}:role/g`]))).toStrictEqual({
+        ...none, app: ['Reader', 'App'], named: [`arn:aws:iam::${OTHER}:role/g`],
+      });
+    });
+
+    test('a principal unknown offline (a parameter) could be any principal of the app: all are asked, none is named', () => {
+      expect(summary(reach([allowStatement({ AWS: ROOT }, 'kms:*'), allowStatement({ AWS: { Ref: 'P' } }, 'kms:Decrypt')]))).toStrictEqual({ ...none, app: ['App', 'Ops', 'Team', 'Reader'], accounts: [ACCOUNT] });
+      expect(summary(reach([allowStatement({ AWS: `arn:aws:iam::${ACCOUNT}:role/app` }, 'kms:*', { Condition: { ArnLike: { 'aws:PrincipalArn': { Ref: 'P' } } } })]))).toStrictEqual({ ...none, app: ['App', 'Ops', 'Team', 'Reader'] });
+      // A Deny naming an unknown value fences off nobody it could name: it does not widen who is asked.
+      expect(summary(reach([allowStatement({ AWS: `arn:aws:iam::${ACCOUNT}:role/app` }, 'kms:*'), { Effect: 'Deny', Principal: { AWS: { Ref: 'P' } }, Action: 'kms:*', Resource: '*' }]))).toStrictEqual({ ...none, app: ['App'] });
+    });
+  });
+
+  /** Subjects the app does not define, and representatives (docs/access-analysis.md, "Who is asked"). */
+  describe('access/subjects.ts: the other subjects', () => {
+    const model = oneStack({ Key: kmsKey([allowStatement({ AWS: ROOT }, 'kms:*')]) });
+    const key = keyOfModel(model);
+
+    test('namedSpec: a principal the policies name, its IAM policies unknown (strict: none; permissive: kms:*)', () => {
+      const arn = `arn:aws:iam::${OTHER}:role/auditor`;
+      expect(namedSpec(arn, key, false, undefined)).toStrictEqual({
+        access: { id: arn, kind: 'named-principal', label: `${arn} (not in the app)`, arn, account: OTHER, representative: false, syntheticArn: false },
+        callerArn: arn,
+        tags: {},
+        identity: [],
+        possible: [{ source: 'a stand-in for its IAM policies, which are not in the app: kms:*', document: ALLOW_KMS }],
+        unknowns: [`the IAM policies of ${arn}, which are not in the app`],
+        notes: [],
+        isService: false,
+        anyTags: false,
+      });
+      const own = `arn:aws:iam::${ACCOUNT}:role/glass`;
+      expect(namedSpec(own, key, true, ['Sid "A"']).access).toStrictEqual({ id: own, kind: 'named-principal', label: `${own} (not in the app)`, arn: own, account: ACCOUNT, representative: false, syntheticArn: true, exemptFrom: ['Sid "A"'] });
+      expect(namedSpec(arn, key, true, undefined).access.syntheticArn).toBe(false);
+      expect(namedSpec(own, key, false, undefined).access.syntheticArn).toBe(false);
+      expect(namedSpec('not an arn', key, true, undefined).access).toStrictEqual({ id: 'not an arn', kind: 'named-principal', label: 'not an arn (not in the app)', arn: 'not an arn', representative: false, syntheticArn: false });
+    });
+
+    test('deployerSpec: CloudFormation\'s session of the deploying role, its IAM policies unknown (permissive: AdministratorAccess)', () => {
+      expect(deployerSpec(model, key, false)).toStrictEqual({
+        spec: {
+          access: {
+            id: 'deployer:S',
+            kind: 'deployer',
+            label: `deployer of S (role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION})`,
+            arn: DEPLOYER,
+            account: ACCOUNT,
+            representative: false,
+            syntheticArn: false,
+          },
+          callerArn: `arn:aws:sts::${ACCOUNT}:assumed-role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}/AWSCloudFormation`,
+          roleArn: DEPLOYER,
+          tags: {},
+          identity: [],
+          possible: [{ source: 'a stand-in for its IAM policies: AdministratorAccess, as the default bootstrap role has', document: ADMINISTRATOR_STAND_IN }],
+          unknowns: [`the IAM policies of the deploying role ${DEPLOYER}, which are not in the app (the default bootstrap role has AdministratorAccess)`],
+          notes: [],
+          isService: false,
+          anyTags: false,
+        },
+      });
+      expect(deployerSpec(model, key, true).spec?.access.syntheticArn).toBe(true);
+    });
+
+    test('deployerSpec: a user deploys as itself, and its account is the ARN\'s', () => {
+      const user = `arn:aws:iam::${OTHER}:user/path/deployer`;
+      const m = oneStack({ Key: kmsKey([allowStatement({ AWS: ROOT }, 'kms:*')]) }, { deployerArn: user });
+      const s = deployerSpec(m, keyOfModel(m), false).spec!;
+      expect(s.access).toMatchObject({ label: 'deployer of S (user/path/deployer)', arn: user, account: OTHER });
+      expect(s.callerArn).toBe(user);
+      expect(s).not.toHaveProperty('roleArn');
+    });
+
+    test('deployerSpec: an unknown deployer, or one that is not an IAM role or user, is not asked about, and the note says why', () => {
+      const unknown = oneStack({ Key: kmsKey([allowStatement({ AWS: ROOT }, 'kms:*')]) }, { deployerArn: undefined });
+      expect(deployerSpec(unknown, keyOfModel(unknown), false)).toStrictEqual({
+        note: 'the deployer of stack S is unknown (no cloudFormationExecutionRoleArn in the cloud assembly: the credentials of whoever deploys): not asked about',
+      });
+      const odd = oneStack({ Key: kmsKey([allowStatement({ AWS: ROOT }, 'kms:*')]) }, { deployerArn: 'arn:aws:iam::111122223333:group/deployers' });
+      expect(deployerSpec(odd, keyOfModel(odd), false)).toStrictEqual({
+        note: 'the deployer of stack S, arn:aws:iam::111122223333:group/deployers, is not an IAM role or user ARN: not asked about',
+      });
+    });
+
+    test('rootSpec: the key\'s account root, or another account (its root and whoever it delegates to)', () => {
+      expect(rootSpec('aws', ACCOUNT, key, true)).toStrictEqual({
+        access: { id: `root:${ACCOUNT}`, kind: 'account-root', label: `root user of ${ACCOUNT}`, arn: ROOT, account: ACCOUNT, representative: false, syntheticArn: true },
+        callerArn: ROOT,
+        tags: {},
+        identity: [],
+        possible: [],
+        unknowns: [],
+        notes: [],
+        isService: false,
+        anyTags: false,
+      });
+      expect(rootSpec('aws-cn', OTHER, key, true).access).toStrictEqual({
+        id: `root:${OTHER}`, kind: 'account-root', label: `account ${OTHER} (its root user, and whoever it delegates to)`, arn: `arn:aws-cn:iam::${OTHER}:root`, account: OTHER, representative: false, syntheticArn: false,
+      });
+      expect(rootSpec('aws', ACCOUNT, key, false).access.syntheticArn).toBe(false);
+    });
+
+    test('representativeSpec and serviceSpec', () => {
+      expect(representativeSpec('anyone', 'aws', '999999999999', 'anyone')).toStrictEqual({
+        access: { id: 'anyone', kind: 'anyone', label: 'anyone', arn: `arn:aws:iam::999999999999:role/${PROBE_ROLE}`, account: '999999999999', representative: true, syntheticArn: false },
+        callerArn: `arn:aws:iam::999999999999:role/${PROBE_ROLE}`,
+        tags: {},
+        identity: [{ source: 'a stand-in IAM policy allowing kms:*', document: ALLOW_KMS }],
+        possible: [],
+        unknowns: [],
+        notes: [],
+        isService: false,
+        anyTags: true,
+      });
+      expect(serviceSpec('logs.us-east-1.amazonaws.com', false)).toStrictEqual({
+        access: { id: 'service:logs.us-east-1.amazonaws.com', kind: 'service', label: 'service logs.us-east-1.amazonaws.com', arn: 'logs.us-east-1.amazonaws.com', representative: false, syntheticArn: false },
+        callerArn: 'logs.us-east-1.amazonaws.com',
+        tags: {},
+        identity: [],
+        possible: [],
+        unknowns: [],
+        notes: [],
+        isService: true,
+        anyTags: false,
+      });
+      expect(serviceSpec(ANY_SERVICE, true, 'any service').access).toStrictEqual({ id: 'any-service', kind: 'any-service', label: 'any service', arn: ANY_SERVICE, representative: true, syntheticArn: false });
+    });
+
+    test.each<[string, string[], string, string]>([
+      ['999999999999', [], '', '999999999999'],
+      ['999999999999', ['999999999999'], '', '999999999998'],
+      ['999999999999', [], '"999999999999" and 999999999998', '999999999997'],
+      ['000000000002', ['2'], 'x1x', '000000000000'],
+    ])('unusedAccount(%s, %j, %j) = %s: an account neither the app nor the policies use', (preferred, used, text, expected) => {
+      expect(unusedAccount(preferred, new Set(used), text)).toBe(expected);
+    });
+  });
+});
+
+/**
+ * statements.ts line 114: only a trailing `IfExists` qualifies an operator (reference_policies_elements_condition_operators.md,
+ * "...IfExists condition operators": "add IfExists to the end of any condition operator name"). An operator with
+ * `IfExists` elsewhere is no operator IAM knows, and must not be read as the one it resembles.
+ */
+test('statements.ts: only a trailing IfExists is stripped from an operator\'s base', () => {
+  const [st] = readStatements({ Statement: [{ Effect: 'Allow', Action: 'kms:Decrypt', Condition: { StringIfExistsLike: { 'kms:ViaService': 'x*' }, IfExistsBool: { 'aws:SecureTransport': 'true' } } }] }, 'key policy').statements;
+  expect(st.conditions.map((c) => c.base)).toStrictEqual(['StringIfExistsLike', 'IfExistsBool']);
 });
