@@ -23,6 +23,7 @@ import { containsUnresolved } from '../app-model/unresolved';
 import { checkKeyPolicy } from '../evaluator/input-checks';
 import { compilePolicy } from '../evaluator/scenario';
 import { InputBoundCodes, Issue, IssueCollector, NoSilentAllowCodes } from '../policy/issues';
+import { labelIndex, statementLabels } from '../policy/statement-label';
 
 export const KEY_POLICY_MALFORMED = 'key-policy-malformed';
 
@@ -107,13 +108,12 @@ function isGrammarProblem(issue: Issue): boolean {
   }
 }
 
-/** The statement the reader labels `Sid "X"` (the first with that Sid) or `statement #i`. */
+/** The statement the reader labels `Sid "X"`, `Sid "X" (statement #i)` or `statement #i` (statement-label.ts). */
 function statementAt(policy: object, label: string): unknown {
   const list = (policy as Record<string, unknown>).Statement;
   const statements = Array.isArray(list) ? list : [list];
-  const index = /^statement #(\d+)$/.exec(label);
-  if (index) return statements[Number(index[1])];
-  return statements.find((s) => typeof s === 'object' && s !== null && `Sid "${(s as Record<string, unknown>).Sid}"` === label);
+  const index = labelIndex(label);
+  return index !== undefined ? statements[index] : statements[statementLabels(statements).indexOf(label)];
 }
 
 /**

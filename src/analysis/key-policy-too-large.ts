@@ -8,6 +8,7 @@ import { ReadinessFinding, describeLocation, findingAt } from './readiness-findi
 import { AppModel } from '../app-model/app-model';
 import { UNRESOLVED_MARK } from '../app-model/unresolved';
 import { KEY_POLICY_MAX_BYTES } from '../policy/limits';
+import { statementLabels } from '../policy/statement-label';
 
 export const KEY_POLICY_TOO_LARGE = 'key-policy-too-large';
 
@@ -49,8 +50,9 @@ export function policyBytes(policy: unknown): { atLeast: number; estimate: numbe
 function largest(policy: unknown): string {
   const list = typeof policy === 'object' && policy !== null ? (policy as Record<string, unknown>).Statement : undefined;
   const statements = Array.isArray(list) ? list : [];
+  const names = statementLabels(statements);
   const sized = statements
-    .map((s, i) => ({ name: typeof s?.Sid === 'string' ? `Sid "${s.Sid}"` : `statement #${i}`, bytes: policyBytes(s).atLeast }))
+    .map((s, i) => ({ name: names[i], bytes: policyBytes(s).atLeast }))
     .sort((a, b) => b.bytes - a.bytes)
     .slice(0, 3);
   return sized.length === 0 ? 'it has no statement list' : `the largest statements: ${sized.map((s) => `${s.name} (${s.bytes} bytes)`).join(', ')}`;

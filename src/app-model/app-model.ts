@@ -12,6 +12,7 @@ import { INTENT_METADATA_KEY } from '../intent/declared-intent';
 import { parseAliasArn, parseKeyArn } from '../policy/arn';
 import { parseAwsPrincipal } from '../policy/principal';
 import { ServiceIntegration, integrationFor, keyReferencesOf } from '../policy/service-integrations';
+import { statementLabels } from '../policy/statement-label';
 
 /** Where a resource is declared. */
 export interface ResourceLocation {
@@ -459,9 +460,10 @@ function policyPrincipalsOf(policy: unknown, principals: readonly PrincipalModel
   const statements = Array.isArray(list) ? list : list === undefined ? [] : [list];
   const out: KeyPolicyPrincipal[] = [];
   const appPrincipal = principalLookup(principals);
+  const labels = statementLabels(statements);
   statements.forEach((st, index) => {
     if (!isRecord(st) || !isRecord(st.Principal)) return;
-    const statement = typeof st.Sid === 'string' ? `Sid "${st.Sid}"` : `statement #${index}`;
+    const statement = labels[index];
     const aws = st.Principal.AWS;
     for (const value of Array.isArray(aws) ? aws : aws === undefined ? [] : [aws]) {
       if (typeof value !== 'string') {

@@ -15,6 +15,7 @@
  * trusted principal: it is nobody (strict) or everybody (permissive).
  */
 import { containsUnresolved, findPlaceholders, isUnresolvedText } from './unresolved';
+import { sidOf, statementLabels } from '../policy/statement-label';
 
 export type Reading = 'strict' | 'permissive';
 
@@ -51,10 +52,14 @@ export function unresolvedStatements(doc: unknown): string[] {
   if (!isRecord(doc) || (!isRecord(doc.Statement) && !Array.isArray(doc.Statement))) return [`the whole document (${findPlaceholders(doc).join(', ')})`];
   const list: unknown[] = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
   const out: string[] = [];
+  // A Sid unknown offline is left out of the statement as evaluated (widen), so it does not name it either.
+  const labels = statementLabels(list, (st) => {
+    const sid = sidOf(st);
+    return sid !== undefined && !isUnresolvedText(sid) ? sid : undefined;
+  });
   list.forEach((st, i) => {
     if (!containsUnresolved(st)) return;
-    const sid = isRecord(st) && typeof st.Sid === 'string' && st.Sid !== '' && !isUnresolvedText(st.Sid) ? `Sid "${st.Sid}"` : `statement #${i}`;
-    out.push(`${sid} (${findPlaceholders(st).join(', ')})`);
+    out.push(`${labels[i]} (${findPlaceholders(st).join(', ')})`);
   });
   return out;
 }

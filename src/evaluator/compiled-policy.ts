@@ -208,7 +208,11 @@ function narrowedByPrincipalArn(s: PolicyStatement, conditions: readonly Compile
   return false;
 }
 
-/** Two statements with one Sid: explanations and results name statements by Sid, so they could not tell which. */
+/**
+ * Two statements with one Sid. Explanations and issues name them with their index (statement-label.ts), so they stay
+ * apart; the warning says so, and that IAM rejects such an identity policy (reference_policies_elements_sid.md: "In IAM,
+ * the Sid value must be unique within a JSON policy"). The KMS pages do not say whether a key policy may.
+ */
 function checkDuplicateSids(doc: PolicyDocument, issues: IssueCollector): void {
   const statements = doc.statements;
   // Policies hold a handful of statements: comparing pairs allocates nothing.
@@ -218,9 +222,10 @@ function checkDuplicateSids(doc: PolicyDocument, issues: IssueCollector): void {
     for (let i = 0; i < j; i++) {
       if (statements[i].sid !== sid) continue;
       issues.warning(NoSilentAllowCodes.DUPLICATE_SID,
-        `statements #${statements[i].index} and #${statements[j].index} of the ${doc.label} share the Sid ${JSON.stringify(sid)}, so explanations and ` +
-          'results that name a statement by its Sid cannot tell them apart. give each statement its own Sid',
-        { policy: doc.label, statement: `statement #${statements[j].index}` }, 'Sid');
+        `statements #${statements[i].index} and #${statements[j].index} of the ${doc.label} share the Sid ${JSON.stringify(sid)}, so explanations and `
+          + `finding ids name each with its index (${statements[j].label}), and IAM rejects an identity policy whose Sids are not unique. `
+          + 'give each statement its own Sid',
+        statements[j].where, 'Sid');
       break;
     }
   }

@@ -20,6 +20,7 @@ import { hasOwn } from '../policy/has-own';
 import { IssueCollector, IssueLocation, NoSilentAllowCodes as Codes } from '../policy/issues';
 import { ALIASES_PER_KEY_DEFAULT_QUOTA, GRANTS_PER_KEY_DEFAULT_QUOTA, KEY_POLICY_MAX_BYTES } from '../policy/limits';
 import { isObject } from '../policy/policy-document';
+import { ambiguousSids, sidOf, statementLabel } from '../policy/statement-label';
 
 /** At most this many character issues per policy: the first ones locate the problem; a flood helps nobody. */
 const MAX_CHARACTER_ISSUES_PER_POLICY = 5;
@@ -244,7 +245,10 @@ class KeyPolicyWalk {
   private base = 0;
   /** The statement being walked: its index (-1 outside the Statement element) and Sid. */
   private statementIndex = -1;
-  private statementSid: unknown = undefined;
+  private statementSid: string | undefined = undefined;
+  /** The statement list, and its Sids that need the statement's index to name it (statement-label.ts), read on first use. */
+  private statementList: readonly unknown[] = [];
+  private ambiguous: ReadonlySet<string> | undefined;
 
   public constructor(private readonly label: string, private readonly measure: boolean, private readonly issues: IssueCollector) {}
 
@@ -265,6 +269,8 @@ class KeyPolicyWalk {
   private array(list: readonly unknown[], depth: number): void {
     const statements = depth === 1 && this.statementIndex < 0 && this.path.length === 1 && this.path[0] === 'Statement';
     if (this.measure) this.bytes += list.length === 0 ? 2 : 1 + list.length;
+    // Only a reported character needs the statements' names: a policy over the size limit is not read to its end.
+    if (statements) this.statementList = list;
     for (let i = 0; i < list.length; i++) {
       if (statements) {
         this.statement(list[i], i, depth + 1);
@@ -305,7 +311,7 @@ class KeyPolicyWalk {
     const base = this.base;
     this.base = this.path.length;
     this.statementIndex = index;
-    this.statementSid = isObject(item) ? item.Sid : undefined;
+    this.statementSid = sidOf(item);
     this.value(item, depth);
     this.statementIndex = -1;
     this.base = base;
@@ -339,10 +345,11 @@ class KeyPolicyWalk {
       field = typeof segment === 'number' ? `${field ?? ''}[${segment}]` : field === undefined ? escapeText(segment) : `${field}.${escapeText(segment)}`;
     }
     const sid = this.statementSid;
-    const location: IssueLocation = this.statementIndex < 0
-      ? { policy: this.label }
-      // The Sid as issues can show it: escaped and short, as it may itself hold what is reported.
-      : { policy: this.label, statement: typeof sid === 'string' && sid !== '' ? `Sid "${shortText(sid)}"` : `statement #${this.statementIndex}` };
+    // The Sid as issues can show it: escaped and short, as it may itself hold what is reported.
+    const shown = sid === undefined ? undefined : shortText(sid);
+    const ambiguous = sid !== undefined && (this.ambiguous ??= ambiguousSids(this.statementList)).has(sid);
+    const statement = statementLabel(shown, this.statementIndex, ambiguous);
+    const location: IssueLocation = this.statementIndex < 0 ? { policy: this.label } : { policy: this.label, statement };
     const what = `${isKey ? 'the key' : 'the value'} \`${echoUpTo(s, bad.index)}\``;
     const more = this.reported === MAX_CHARACTER_ISSUES_PER_POLICY ? ' (further characters of this policy are not reported)' : '';
     if (!isInvisibleOnly(bad)) {

@@ -10,13 +10,17 @@ import { hasOwn } from './has-own';
 import { InputBoundCodes, IssueCollector, IssueLocation, MAX_STRING_LENGTH, clip, show, tooLongMessage } from './issues';
 import { PolicyKind, hasPrincipalElement } from './policy-kind';
 import { PrincipalEntry, isServicePrincipal, parseAwsPrincipal } from './principal';
+import { ambiguousSids, statementLabel } from './statement-label';
 
 export type Effect = 'Allow' | 'Deny';
 
 export interface PolicyStatement {
   readonly index: number;
   readonly sid?: string;
-  /** `Sid "EnableIAM"` or `statement #0`: how explanations and errors name the statement. */
+  /**
+   * `Sid "EnableIAM"`, `Sid "EnableIAM" (statement #2)` when the Sid names more than one statement, or `statement #0`:
+   * how explanations and errors name the statement (statement-label.ts).
+   */
   readonly label: string;
   /** The policy and statement, for issues found later (conditions, policy variables). */
   readonly where: IssueLocation;
@@ -99,7 +103,8 @@ export function parsePolicyDocument(raw: unknown, kind: PolicyKind, label: strin
     return doc;
   }
   // map rather than push onto []: V8 gives an array grown by push room for 17 elements, which is garbage per policy.
-  const parsedStatements = list.map((s, index) => parseStatement(s, index, kind, label, issues));
+  const ambiguous = ambiguousSids(list);
+  const parsedStatements = list.map((s, index) => parseStatement(s, index, kind, label, ambiguous, issues));
   // Invalid statements (and holes) are left out.
   doc.statements = parsedStatements.includes(undefined) ? parsedStatements.filter((s) => s !== undefined) : parsedStatements as PolicyStatement[];
   return doc;
@@ -112,10 +117,16 @@ export function parsePolicyDocument(raw: unknown, kind: PolicyKind, label: strin
 class StatementLocation implements IssueLocation {
   private label: string | undefined;
 
-  public constructor(public readonly policy: string, private readonly sid: string | undefined, private readonly index: number) {}
+  public constructor(
+    public readonly policy: string,
+    private readonly sid: string | undefined,
+    private readonly index: number,
+    private readonly ambiguous: ReadonlySet<string>,
+  ) {}
 
   public get statement(): string {
-    return this.label ??= this.sid !== undefined && this.sid !== '' ? `Sid "${this.sid}"` : `statement #${this.index}`;
+    const sid = this.sid !== '' ? this.sid : undefined;
+    return this.label ??= statementLabel(sid, this.index, sid !== undefined && this.ambiguous.has(sid));
   }
 }
 
@@ -149,7 +160,9 @@ class ParsedStatement implements PolicyStatement {
   }
 }
 
-function parseStatement(raw: unknown, index: number, kind: PolicyKind, label: string, issues: IssueCollector): PolicyStatement | undefined {
+function parseStatement(
+  raw: unknown, index: number, kind: PolicyKind, label: string, ambiguous: ReadonlySet<string>, issues: IssueCollector,
+): PolicyStatement | undefined {
   if (!isObject(raw)) {
     issues.shapeError(raw, 'invalid-statement', `statement #${index} of the ${label} must be an object, got ${show(raw)}`, { policy: label, statement: `statement #${index}` });
     return undefined;
@@ -184,7 +197,7 @@ function parseStatement(raw: unknown, index: number, kind: PolicyKind, label: st
   }
   const sid = typeof rawSid === 'string' && rawSid.length <= MAX_STRING_LENGTH ? rawSid : undefined;
   // One location per statement; a field is named only when an issue is raised.
-  const where = new StatementLocation(label, sid, index);
+  const where = new StatementLocation(label, sid, index, ambiguous);
   const errorsBefore = issues.errorCount;
 
   if (unknownFields) {

@@ -147,8 +147,16 @@ describe('duplicate Sids and invisible characters in other policies: warnings', 
     });
     expect(r.decision).toBe('allow');
     expect(r.warnings).toEqual([
-      expect.objectContaining({ code: 'duplicate-sid', policy: 'key policy', statement: 'statement #1', field: 'Sid', message: expect.stringContaining('statements #0 and #1') }),
-      expect.objectContaining({ code: 'duplicate-sid', statement: 'statement #2', message: expect.stringContaining('statements #0 and #2') }),
+      {
+        code: 'duplicate-sid',
+        severity: 'warning',
+        policy: 'key policy',
+        statement: 'Sid "EnableIAMPolicies" (statement #1)',
+        field: 'Sid',
+        message: 'statements #0 and #1 of the key policy share the Sid "EnableIAMPolicies", so explanations and finding ids name each with its index '
+          + '(Sid "EnableIAMPolicies" (statement #1)), and IAM rejects an identity policy whose Sids are not unique. give each statement its own Sid',
+      },
+      expect.objectContaining({ code: 'duplicate-sid', statement: 'Sid "EnableIAMPolicies" (statement #2)', message: expect.stringContaining('statements #0 and #2') }),
     ]);
   });
 

@@ -505,11 +505,23 @@ function policyByLabel(s: Obj, label: string): Obj | undefined {
   return list?.[Number(m[2])];
 }
 
-/** The statements a `decidedBy` statement label (`Sid "X"` or `statement #2`) can refer to. */
+/**
+ * The statements a `decidedBy` statement label can refer to: `Sid "X"` (the Sid names one statement), `Sid "X"
+ * (statement #2)` (a Sid two statements share: the one at that index) or `statement #2` (no Sid).
+ */
 function statementsByLabel(policy: Obj, label: string): Obj[] {
   const statements: Obj[] = Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
-  const sid = /^Sid "(.*)"$/.exec(label);
-  if (sid) return statements.filter((st) => st.Sid === sid[1]);
+  const shared = /^Sid "(.*)" \(statement #(\d+)\)$/s.exec(label);
+  if (shared) {
+    const at = statements[Number(shared[2])];
+    const others = statements.filter((st, i) => i !== Number(shared[2]) && st.Sid === shared[1]);
+    // Ambiguous: another statement has the Sid, or the Sid is the index of a statement without one.
+    const unnamedAtSid = /^\d+$/.test(shared[1]) && statements[Number(shared[1])] !== undefined && !statements[Number(shared[1])].Sid;
+    return at !== undefined && at.Sid === shared[1] && (others.length > 0 || unnamedAtSid) ? [at] : [];
+  }
+  const sid = /^Sid "(.*)"$/s.exec(label);
+  // A Sid named alone names exactly one statement.
+  if (sid) return statements.filter((st) => st.Sid === sid[1]).length === 1 ? statements.filter((st) => st.Sid === sid[1]) : [];
   const index = /^statement #(\d+)$/.exec(label);
   return index ? [statements[Number(index[1])]].filter((st) => st !== undefined && (st.Sid === undefined || st.Sid === '')) : [];
 }

@@ -17,6 +17,27 @@ function publicKeyApp(app = new App()) {
   return { app, stack, key };
 }
 
+/**
+ * A raw key whose two Allow-to-"*" statements share the Sid `Everyone` (statements #1 and #2): each is a finding of its
+ * own, `Statement::Everyone#1` and `Statement::Everyone#2` (src/policy/statement-label.ts).
+ */
+function sharedSidApp(app = new App()) {
+  const stack = new Stack(app, 'S', { env: ENV });
+  const everyone = (action: string) => ({ Sid: 'Everyone', Effect: 'Allow', Principal: { AWS: '*' }, Action: action, Resource: '*' });
+  const key = new kms.CfnKey(stack, 'Key', {
+    enableKeyRotation: true,
+    keyPolicy: {
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'Root', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:*', Resource: '*' },
+        everyone('kms:Decrypt'),
+        everyone('kms:Encrypt'),
+      ],
+    },
+  });
+  return { app, stack, key };
+}
+
 function synthError(app: App): string {
   try {
     app.synth();
@@ -71,6 +92,15 @@ describe('KmsGuardAspect', () => {
     const message = synthError(app);
     expect(message).not.toContain('[Statement::Everyone]');
     expect(message).toContain('KmsGuard-PublicKeyAccess[Statement::EveryoneAgain]');
+  });
+
+  test('two statements sharing a Sid are two findings, each named with its index; acknowledging one silences only it', () => {
+    const { app, key } = sharedSidApp();
+    Validations.of(key).acknowledge({ id: 'KmsGuard-PublicKeyAccess[Statement::Everyone#1]', reason: 'a test' });
+    KmsGuardAspect.applyTo(app);
+    const message = synthError(app);
+    expect(message).not.toContain('[Statement::Everyone#1]');
+    expect(message).toContain('[S/Key] KmsGuard-PublicKeyAccess[Statement::Everyone#2] (key policy, Sid "Everyone" (statement #2), Principal): Sid "Everyone" (statement #2) of the key policy');
   });
 
   test('an acknowledgement on an ancestor (the stack) counts; one for another finding id does not', () => {

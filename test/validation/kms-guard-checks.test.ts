@@ -85,6 +85,26 @@ describe('KmsGuardChecks (cdk-nag 3 pack)', () => {
     expect(report.success).toBe(false);
   });
 
+  test('two statements sharing a Sid are two violations, each named with its index; acknowledging one silences only it', () => {
+    const app = new App();
+    const stack = new Stack(app, 'S', { env: ENV });
+    const everyone = (action: string) => ({ Sid: 'Everyone', Effect: 'Allow', Principal: { AWS: '*' }, Action: action, Resource: '*' });
+    const key = new kms.CfnKey(stack, 'Key', {
+      enableKeyRotation: true,
+      keyPolicy: {
+        Version: '2012-10-17',
+        Statement: [
+          { Sid: 'Root', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:*', Resource: '*' },
+          everyone('kms:Decrypt'),
+          everyone('kms:Encrypt'),
+        ],
+      },
+    });
+    Validations.of(key).acknowledge({ id: 'KmsGuard-PublicKeyAccess[Statement::Everyone#2]', reason: 'a test' });
+    const violations = new KmsGuardChecks().validateScope(app).violations.filter((v) => v.ruleName.startsWith('KmsGuard-PublicKeyAccess'));
+    expect(violations.map((v) => [v.ruleName, v.ruleMetadata?.statement])).toEqual([['KmsGuard-PublicKeyAccess[Statement::Everyone#1]', 'Sid "Everyone" (statement #1)']]);
+  });
+
   test('acknowledgement ids: `KmsGuard-Rule[Kind::Value]` is accepted (aws-cdk-lib 2.258 rejects the plugin-prefixed form the CDK CLI prints; later versions accept it)', () => {
     const { key } = publicKeyApp();
     expect(() => Validations.of(key).acknowledge({ id: 'KmsGuard-PublicKeyAccess[Statement::Everyone]', reason: 'ok' })).not.toThrow();

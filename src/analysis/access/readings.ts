@@ -11,6 +11,7 @@ import { ClassifySetting, classify } from './witnesses';
 import { Reading, readPolicy } from '../../app-model/policy-readings';
 import { placeholder } from '../../app-model/unresolved';
 import { SET_OPERATOR_PREFIX } from '../../evaluator/conditions/operator-name';
+import { statementLabels } from '../../policy/statement-label';
 
 export type { Reading } from '../../app-model/policy-readings';
 
@@ -38,6 +39,7 @@ function mark(doc: Record<string, any>, label: string, setting: ClassifySetting)
   const list: unknown[] = Array.isArray(doc.Statement) ? doc.Statement : doc.Statement === undefined ? [] : [doc.Statement];
   const unknown: string[] = [];
   let changed = false;
+  let labels: string[] | undefined;
   const statements = list.map((st, index) => {
     if (!isRecord(st) || !isRecord(st.Condition)) return st;
     let condition: Record<string, any> | undefined;
@@ -50,8 +52,8 @@ function mark(doc: Record<string, any>, label: string, setting: ClassifySetting)
         if (classify(entry, setting) !== 'unknown') continue;
         condition ??= JSON.parse(JSON.stringify(st.Condition));
         condition![operator][key] = placeholder(key);
-        const sid = typeof st.Sid === 'string' && st.Sid !== '' ? `Sid "${st.Sid}"` : `statement #${index}`;
-        unknown.push(`${key} (${operator} in ${sid} of the ${label}: compared with ${values.join(', ') || 'nothing'}, a value known only when a request is made)`);
+        labels ??= statementLabels(list);
+        unknown.push(`${key} (${operator} in ${labels[index]} of the ${label}: compared with ${values.join(', ') || 'nothing'}, a value known only when a request is made)`);
       }
     }
     if (!condition) return st;

@@ -9,6 +9,7 @@ import { isUnresolvedText } from '../../app-model/unresolved';
 import { SET_OPERATOR_PREFIX } from '../../evaluator/conditions/operator-name';
 import { actionPattern } from '../../policy/action-pattern';
 import { ALL_KMS_ACTIONS } from '../../policy/catalogue';
+import { statementLabels } from '../../policy/statement-label';
 
 /** One entry of a Condition block: an operator applied to a key with values. */
 export interface ConditionEntry {
@@ -68,12 +69,12 @@ export function readStatements(doc: unknown, label: string): PolicyInfo {
 function statementsOf(doc: Record<string, any>): StatementInfo[] {
   const list: unknown[] = Array.isArray(doc.Statement) ? doc.Statement : doc.Statement === undefined ? [] : [doc.Statement];
   const statements: StatementInfo[] = [];
+  const labels = statementLabels(list);
   list.forEach((st, index) => {
     if (!isRecord(st)) return;
-    const sid = typeof st.Sid === 'string' && st.Sid !== '' ? st.Sid : undefined;
     statements.push({
       index,
-      label: sid !== undefined ? `Sid "${sid}"` : `statement #${index}`,
+      label: labels[index],
       effect: st.Effect === 'Allow' || st.Effect === 'Deny' ? st.Effect : undefined,
       covers: coverage(st.Action, st.NotAction),
       principal: st.Principal,

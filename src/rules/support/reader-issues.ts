@@ -33,7 +33,7 @@ export function readerIssues(doc: unknown, kind: LintedKind): readonly Issue[] {
 /** The statement an issue is about (matched by the label the evaluator gives it), or undefined. */
 export function statementOfIssue(statements: readonly StatementRef[], issue: Issue): StatementRef | undefined {
   if (issue.statement === undefined) return undefined;
-  // The reader labels statements as statementsOf does (`Sid "X"`, `statement #2`); with a duplicated Sid, the first.
+  // The reader labels statements as statementsOf does (statement-label.ts): a duplicated Sid with its index.
   return statements.find((s) => s.label === issue.statement);
 }
 

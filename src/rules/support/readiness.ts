@@ -6,6 +6,7 @@
 import { READINESS_CHECKS } from '../../analysis/deploy-readiness';
 import { ReadinessFinding } from '../../analysis/readiness-finding';
 import { AppModel } from '../../app-model/app-model';
+import { statementIdPart } from '../../policy/statement-label';
 import { findingId, Finding, FindingLocation } from '../finding';
 import { Rule, RuleInfo, kmsGuide } from '../rule';
 
@@ -74,8 +75,7 @@ export function quotedValue(message: string): string | undefined {
   return /`([^`]*)`/.exec(message)?.[1];
 }
 
-/** `Statement::Name` for `Sid "Name"`, `Statement::2` for `statement #2`. */
+/** `Statement::Name` for `Sid "Name"`, `Statement::Name#2` for `Sid "Name" (statement #2)`, `Statement::2` for `statement #2`. */
 export function statementFindingId(label: string): string {
-  const sid = /^Sid "(.*)"$/.exec(label);
-  return findingId('Statement', sid ? sid[1] : label.replace(/^statement #/, ''));
+  return findingId('Statement', statementIdPart(label));
 }

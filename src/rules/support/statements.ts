@@ -6,13 +6,14 @@ import { SET_OPERATOR_PREFIX } from '../../evaluator/conditions/operator-name';
 import { actionPattern } from '../../policy/action-pattern';
 import { BoundedCache } from '../../policy/bounded-cache';
 import { ALL_KMS_ACTIONS } from '../../policy/catalogue';
+import { ambiguousSids, sidOf, statementLabel } from '../../policy/statement-label';
 
 export interface StatementRef {
   readonly statement: Record<string, any>;
   readonly index: number;
-  /** `Sid "Name"` or `statement #2`, as the evaluator's explanations name statements. */
+  /** `Sid "Name"`, `Sid "Name" (statement #2)` or `statement #2`, as the evaluator's explanations name statements. */
   readonly label: string;
-  /** The Sid, or the index when there is none: what finding ids are made of. */
+  /** The Sid, `Sid#index` for a Sid that names several statements, or the index: what finding ids are made of. */
   readonly idPart: string;
 }
 
@@ -21,10 +22,12 @@ export function statementsOf(policy: unknown): StatementRef[] {
   if (!isRecord(policy)) return [];
   const list: unknown[] = Array.isArray(policy.Statement) ? policy.Statement : policy.Statement === undefined ? [] : [policy.Statement];
   const out: StatementRef[] = [];
+  const ambiguous = ambiguousSids(list);
   list.forEach((statement, index) => {
     if (!isRecord(statement)) return;
-    const sid = typeof statement.Sid === 'string' && statement.Sid !== '' ? statement.Sid : undefined;
-    out.push({ statement, index, label: sid !== undefined ? `Sid "${sid}"` : `statement #${index}`, idPart: sid ?? String(index) });
+    const sid = sidOf(statement);
+    const shared = sid !== undefined && ambiguous.has(sid);
+    out.push({ statement, index, label: statementLabel(sid, index, shared), idPart: sid === undefined ? String(index) : shared ? `${sid}#${index}` : sid });
   });
   return out;
 }
