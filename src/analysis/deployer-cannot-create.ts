@@ -25,8 +25,8 @@ export function checkDeployerCanCreate(model: AppModel): ReadinessFinding[] {
     const deployerArn = stackOf(model, at)?.deployerArn;
     const session = deployerArn === undefined ? undefined : deployerSession(deployerArn);
     if (deployerArn === undefined || session === undefined) {
-      findings.push(findingAt(at, DEPLOYER_CANNOT_CREATE, 'warning',
-        `the deployer of stack ${at.stackName} is ${deployerArn === undefined ? 'unknown (no cloudFormationExecutionRoleArn in the cloud assembly: the CLI\'s own credentials)' : `\`${deployerArn}\`, not an IAM role or user ARN`}, so whether it may call ${needs.join(', ')} on ${describeLocation(key)} through ${resource.integration.service} to create this ${resource.resourceType} could not be checked`));
+      findings.push(aboutKey(key, findingAt(at, DEPLOYER_CANNOT_CREATE, 'warning',
+        `the deployer of stack ${at.stackName} is ${deployerArn === undefined ? 'unknown (no cloudFormationExecutionRoleArn in the cloud assembly: the CLI\'s own credentials)' : `\`${deployerArn}\`, not an IAM role or user ARN`}, so whether it may call ${needs.join(', ')} on ${describeLocation(key)} through ${resource.integration.service} to create this ${resource.resourceType} could not be checked`)));
       continue;
     }
     const finding = checkResource(resource, key, deployerArn, session);
@@ -51,8 +51,8 @@ function checkResource(resource: EncryptedResourceModel, key: KmsKeyModel, deplo
   for (const action of resource.integration.deployerActions) {
     const result = decide(action, crossAccount ? [ADMINISTRATOR_STAND_IN] : []);
     if (result.errors.length > 0) {
-      return findingAt(at, DEPLOYER_CANNOT_CREATE, 'warning',
-        `whether the deployer may call ${action} on ${describeLocation(key)} to create this ${resource.resourceType} could not be evaluated: ${firstError(result.errors)}`);
+      return aboutKey(key, findingAt(at, DEPLOYER_CANNOT_CREATE, 'warning',
+        `whether the deployer may call ${action} on ${describeLocation(key)} to create this ${resource.resourceType} could not be evaluated: ${firstError(result.errors)}`));
     }
     if (result.decision !== 'allow') denied.push({ action, result });
   }
@@ -63,14 +63,19 @@ function checkResource(resource: EncryptedResourceModel, key: KmsKeyModel, deplo
   // Through the account delegation the outcome rests on the deployer's IAM policies, unknown offline: a warning; so it
   // is when it may rest on the resource's name, unknown offline too.
   const nameDecides = mayRestOnUnknownName(resource, key.policy);
-  return findingAt(at, DEPLOYER_CANNOT_CREATE, throughIam || nameDecides ? 'warning' : 'error',
+  return aboutKey(key, findingAt(at, DEPLOYER_CANNOT_CREATE, throughIam || nameDecides ? 'warning' : 'error',
     `CloudFormation creates this ${resource.resourceType} as \`${deployerArn}\`, on whose behalf ${resource.integration.service} calls ${actions.join(', ')} on the key ${describeLocation(key)} (${key.arn}) with kms:ViaService ${via}, but the key policy does not allow ${denied.length === 1 ? 'it' : 'them'}: ${denied[0].result.explanation}. `
     + (throughIam
       ? 'It would pass only through the key policy\'s delegation to the account, if the deployer\'s own IAM policies allow it (the default bootstrap role has AdministratorAccess), and those policies are not part of the app. '
       : '')
     + (nameDecides ? unknownNameNote(resource) : '')
     + `Expected: a key-policy statement naming that role, allowing ${actions.join(', ')}${grant} under "StringEquals": {"kms:ViaService": "${via}"}.`
-    + (crossAccount ? ' (The deployer is in another account: its own IAM policies must allow these actions too; they are assumed to.)' : ''));
+    + (crossAccount ? ' (The deployer is in another account: its own IAM policies must allow these actions too; they are assumed to.)' : '')));
+}
+
+/** The finding with the key it is about: a resource may name several keys of the app, one finding each. */
+function aboutKey(key: KmsKeyModel, finding: ReadinessFinding): ReadinessFinding {
+  return { ...finding, keyArn: key.arn };
 }
 
 /** The request the service makes as the caller: through the service, with the service's encryption context. */

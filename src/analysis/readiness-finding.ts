@@ -19,6 +19,8 @@ export interface ReadinessFinding {
   readonly statement?: string;
   /** The element of that statement (`Effect`, `Principal.AWS`, `Condition.StringEquals.kms:ViaService`). */
   readonly field?: string;
+  /** The key the finding is about, for a check about a resource that may name several keys. */
+  readonly keyArn?: string;
 }
 
 export function findingAt(at: ResourceLocation, check: string, severity: 'error' | 'warning', message: string): ReadinessFinding {

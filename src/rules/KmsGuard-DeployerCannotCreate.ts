@@ -6,7 +6,6 @@ import { findingId } from './finding';
 import { Rule, ruleDocLink } from './rule';
 import { readinessRule, shortPath } from './support/readiness';
 import { DEPLOYER_CANNOT_CREATE } from '../analysis/deployer-cannot-create';
-import { describeLocation } from '../analysis/readiness-finding';
 
 const ID = 'KmsGuard-DeployerCannotCreate';
 
@@ -20,11 +19,7 @@ export const DeployerCannotCreate: Rule = readinessRule({
 }, DEPLOYER_CANNOT_CREATE, {
   // A resource can name several keys of the app (storage and Performance Insights, ...): one finding per key.
   findingIdOf: (f, model) => {
-    const keys = model.encryptedResources
-      .filter((r) => r.location.stackName === f.stackName && r.location.logicalId === f.logicalId)
-      .map((r) => model.keys.find((k) => k.arn === r.keyArn))
-      .filter((k): k is NonNullable<typeof k> => k !== undefined);
-    const key = keys.find((k) => f.message.includes(describeLocation(k))) ?? keys[0];
+    const key = model.keys.find((k) => k.arn === f.keyArn);
     return findingId('Key', key ? shortPath(key.constructPath, `${key.stackName}/${key.logicalId}`) : 'unknown');
   },
   location: { policy: 'key policy' },

@@ -143,7 +143,7 @@ function serviceRequest(r: EncryptedResourceModel, action: string, account: stri
  * `allowed`, or why it cannot be said (an evaluator error, or the readings of unknown values disagree).
  */
 function deniedBy(key: KmsKeyModel, ref: StatementRef, use: ServiceUse): 'denied' | 'allowed' | string {
-  const verdicts = readingsOf({ Version: '2012-10-17', Statement: [ALLOW_EVERYTHING, withKnownNetworkValues(ref.statement)] }).map(({ policy }) => {
+  const verdicts = readingsOf({ Version: '2012-10-17', Statement: [ALLOW_EVERYTHING, withKnownAbsentValues(ref.statement, use)] }).map(({ policy }) => {
     const compiled = KmsAccessEvaluator.compile({ key: scenarioKey(key, policy), caller: use.caller });
     for (const request of use.requests) {
       const result: EvaluationResult = compiled.evaluate(request);
@@ -157,12 +157,16 @@ function deniedBy(key: KmsKeyModel, ref: StatementRef, use: ServiceUse): 'denied
 }
 
 /**
- * The statement with unknown values of its endpoint-only conditions (aws:SourceVpce, ...) replaced by a stand-in. The
- * services' requests never carry those keys, and a condition on an absent key has the same outcome whatever its values
- * (support/absent-key.ts), so the stand-in decides exactly what any value would; `Null` compares no id and is kept.
+ * The statement with unknown values of the conditions on keys the use's requests never carry replaced by a stand-in:
+ * the endpoint-only keys (aws:SourceVpce, ...), which no service request carries, and kms:ViaService for a service
+ * principal calling as itself (its requests carry none). A condition on an absent key has the same outcome whatever
+ * its values (support/absent-key.ts), so the stand-in decides exactly what any value would; `Null` compares no id and
+ * is kept. Without it, the permissive reading would drop the Deny and call a certain denial uncertain.
  */
-function withKnownNetworkValues(st: Record<string, any>): Record<string, any> {
+function withKnownAbsentValues(st: Record<string, any>, use: ServiceUse): Record<string, any> {
   if (!isRecord(st.Condition)) return st;
+  const viaServiceAbsent = use.requests.every((r) => !isRecord(r.context) || r.context['kms:ViaService'] === undefined);
+  const absent = (k: string): boolean => isEndpointOnlyKey(k) || (viaServiceAbsent && k.toLowerCase() === 'kms:viaservice');
   const condition: Record<string, unknown> = {};
   for (const [operator, block] of Object.entries(st.Condition)) {
     if (!isRecord(block) || /^Null$/i.test(operator)) {
@@ -170,7 +174,7 @@ function withKnownNetworkValues(st: Record<string, any>): Record<string, any> {
       continue;
     }
     condition[operator] = Object.fromEntries(Object.entries(block).map(([k, v]) => [k,
-      isEndpointOnlyKey(k) ? listOf(v).map((x) => (typeof x === 'string' && isUnresolvedText(x) ? endpointStandIn(k) : x)) : v]));
+      absent(k) ? listOf(v).map((x) => (typeof x === 'string' && isUnresolvedText(x) ? endpointStandIn(k) : x)) : v]));
   }
   return { ...st, Condition: condition };
 }

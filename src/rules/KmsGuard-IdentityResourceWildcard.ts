@@ -75,7 +75,8 @@ function judge(model: AppModel, p: PrincipalModel, st: Record<string, any>): Ver
   // An attribute of a resource (`Fn::GetAtt Key.Arn`, unknown offline) is that one resource's ARN, never a pattern.
   const resources = listOf(st.Resource).filter((r): r is string => typeof r === 'string' && !isResourceAttribute(r));
   if (resources.some(isUnresolvedText)) {
-    return resources.every(isUnresolvedText) ? { actions, keys: [] } : verdictFor(model, p, actions, resources.filter((r) => !isUnresolvedText(r)));
+    // A value unknown offline may be "*": when the known ones are not wide, it is what decides, so "cannot verify".
+    return verdictFor(model, p, actions, resources.filter((r) => !isUnresolvedText(r))) ?? { actions, keys: [] };
   }
   return verdictFor(model, p, actions, resources);
 }

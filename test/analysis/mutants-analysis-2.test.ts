@@ -66,6 +66,17 @@ const finding = (check: string, severity: 'error' | 'warning', stackName: string
 });
 
 /**
+ * deployer-cannot-create's findings without the key they are about, after checking it: each names a key of the model
+ * (a resource may name several keys, one finding each; KmsGuard-DeployerCannotCreate's finding id is that key's path).
+ */
+function deployerFindings(m: AppModel): ReadinessFinding[] {
+  return checkDeployerCanCreate(m).map(({ keyArn, ...f }) => {
+    expect(m.keys.map((k) => k.arn)).toContain(keyArn);
+    return f;
+  });
+}
+
+/**
  * principal-not-yet-deployed: "The principals in the key policy must exist and be visible to AWS KMS" (API_CreateKey,
  * API_PutKeyPolicy, Policy parameter; kms-semantics.md §9). A principal of another stack exists when the key's stack
  * deploys only if that stack is deployed first: CloudFormation/CDK deploy a stack after its dependencies.
@@ -177,24 +188,24 @@ describe('deployer-cannot-create (conditions-kms.md kms:ViaService; services-dyn
 
   test('GIVEN the deployer named for DescribeKey only THEN CreateGrant is denied: an error, one action ("it"), with the grant condition to add', () => {
     const m = app({ Key: keyOf(DESCRIBE), Table: TABLE });
-    expect(checkDeployerCanCreate(m)).toEqual([finding(DEPLOYER_CANNOT_CREATE, 'error', 'K', 'Table', denied(m, 'AWS::DynamoDB::Table', 'dynamodb', ['kms:CreateGrant'], nothingAllows('kms:CreateGrant')))]);
+    expect(deployerFindings(m)).toEqual([finding(DEPLOYER_CANNOT_CREATE, 'error', 'K', 'Table', denied(m, 'AWS::DynamoDB::Table', 'dynamodb', ['kms:CreateGrant'], nothingAllows('kms:CreateGrant')))]);
   });
 
   test('GIVEN only the delegation to the account (key-policy-default.md) THEN both actions pass only through the deployer\'s IAM policies: a warning ("them")', () => {
     const m = app({ Key: keyOf(allow('Root', { AWS: ROOT }, 'kms:*')), Table: TABLE });
     const explanation = `implicitly denied: Sid "Root" of the key policy delegates kms:DescribeKey to account ${ACCOUNT}, but no identity policy of ${SESSION} (a session of role cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}) allows kms:DescribeKey on this key; no grant applies`;
-    expect(checkDeployerCanCreate(m)).toEqual([finding(DEPLOYER_CANNOT_CREATE, 'warning', 'K', 'Table', denied(m, 'AWS::DynamoDB::Table', 'dynamodb', ['kms:DescribeKey', 'kms:CreateGrant'], explanation, { throughIam: true }))]);
+    expect(deployerFindings(m)).toEqual([finding(DEPLOYER_CANNOT_CREATE, 'warning', 'K', 'Table', denied(m, 'AWS::DynamoDB::Table', 'dynamodb', ['kms:DescribeKey', 'kms:CreateGrant'], explanation, { throughIam: true }))]);
   });
 
   test('GIVEN the delegation to the account for DescribeKey but nothing for CreateGrant THEN not every denied action passes through IAM: an error', () => {
     const m = app({ Key: keyOf(allow('Root', { AWS: ROOT }, 'kms:DescribeKey')), Table: TABLE });
     const explanation = `implicitly denied: Sid "Root" of the key policy delegates kms:DescribeKey to account ${ACCOUNT}, but no identity policy of ${SESSION} (a session of role cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}) allows kms:DescribeKey on this key; no grant applies`;
-    expect(checkDeployerCanCreate(m)).toEqual([finding(DEPLOYER_CANNOT_CREATE, 'error', 'K', 'Table', denied(m, 'AWS::DynamoDB::Table', 'dynamodb', ['kms:DescribeKey', 'kms:CreateGrant'], explanation))]);
+    expect(deployerFindings(m)).toEqual([finding(DEPLOYER_CANNOT_CREATE, 'error', 'K', 'Table', denied(m, 'AWS::DynamoDB::Table', 'dynamodb', ['kms:DescribeKey', 'kms:CreateGrant'], explanation))]);
   });
 
   test('GIVEN an EBS volume and the deployer named for DescribeKey only THEN GenerateDataKeyWithoutPlaintext is denied, and no grant condition is suggested', () => {
     const m = app({ Key: keyOf(DESCRIBE), Volume: VOLUME });
-    expect(checkDeployerCanCreate(m)).toEqual([finding(DEPLOYER_CANNOT_CREATE, 'error', 'K', 'Volume',
+    expect(deployerFindings(m)).toEqual([finding(DEPLOYER_CANNOT_CREATE, 'error', 'K', 'Volume',
       denied(m, 'AWS::EC2::Volume', 'ec2', ['kms:GenerateDataKeyWithoutPlaintext'], nothingAllows('kms:GenerateDataKeyWithoutPlaintext')))]);
   });
 
@@ -247,12 +258,12 @@ describe('deployer-cannot-create (conditions-kms.md kms:ViaService; services-dyn
 
   test('GIVEN the key policy allows the actions through another service only THEN denied (the request carries kms:ViaService of its own service)', () => {
     const m = app({ Key: keyOf(NAMED('Describe', 'kms:DescribeKey', { StringEquals: via('rds') }), NAMED('Grant', 'kms:CreateGrant', { StringEquals: via('rds') })), Table: TABLE });
-    expect(checkDeployerCanCreate(m)).toEqual([expect.objectContaining({ severity: 'error', message: expect.stringContaining('calls kms:DescribeKey, kms:CreateGrant on the key') })]);
+    expect(deployerFindings(m)).toEqual([expect.objectContaining({ severity: 'error', message: expect.stringContaining('calls kms:DescribeKey, kms:CreateGrant on the key') })]);
   });
 
   test('GIVEN a policy the evaluator rejects THEN a warning naming the first action and the error, with where it is', () => {
     const m = app({ Key: keyOf(allow('W', { AWS: `arn:aws:iam::${ACCOUNT}:role/admin-*` }, 'kms:*')), Table: TABLE });
-    expect(checkDeployerCanCreate(m)).toEqual([finding(DEPLOYER_CANNOT_CREATE, 'warning', 'K', 'Table',
+    expect(deployerFindings(m)).toEqual([finding(DEPLOYER_CANNOT_CREATE, 'warning', 'K', 'Table',
       `whether the deployer may call kms:DescribeKey on K/Key to create this AWS::DynamoDB::Table could not be evaluated: \`arn:aws:iam::${ACCOUNT}:role/admin-*\` has a wildcard inside a principal ARN, which IAM rejects: name the principal exactly, or use Principal "*" with an aws:PrincipalArn ArnLike condition (key policy, Sid "W", Principal.AWS)`)]);
   });
 
@@ -262,7 +273,7 @@ describe('deployer-cannot-create (conditions-kms.md kms:ViaService; services-dyn
     ['an IAM group (never a caller)', { deployerArn: `arn:aws:iam::${ACCOUNT}:group/deployers` },
       `the deployer of stack K is \`arn:aws:iam::${ACCOUNT}:group/deployers\`, not an IAM role or user ARN, so whether it may call kms:DescribeKey, kms:CreateGrant on K/Key through dynamodb to create this AWS::DynamoDB::Table could not be checked`],
   ])('GIVEN a deployer %s THEN a warning per resource that needs the deployer', (_name, extra, message) => {
-    expect(checkDeployerCanCreate(app({ Key: keyOf(DESCRIBE, GRANT), Table: TABLE, Bucket: BUCKET }, extra))).toEqual([finding(DEPLOYER_CANNOT_CREATE, 'warning', 'K', 'Table', message)]);
+    expect(deployerFindings(app({ Key: keyOf(DESCRIBE, GRANT), Table: TABLE, Bucket: BUCKET }, extra))).toEqual([finding(DEPLOYER_CANNOT_CREATE, 'warning', 'K', 'Table', message)]);
   });
 
   test('GIVEN an unknown deployer and only resources created without the deployer\'s KMS calls (S3) THEN nothing to report', () => {
@@ -272,7 +283,7 @@ describe('deployer-cannot-create (conditions-kms.md kms:ViaService; services-dyn
   test('GIVEN an IAM user deploying THEN the user is the caller (no CloudFormation session)', () => {
     const user = `arn:aws:iam::${ACCOUNT}:user/deployer`;
     const m = app({ Key: keyOf(allow('U', { AWS: user }, 'kms:DescribeKey')), Table: TABLE }, { deployerArn: user });
-    expect(checkDeployerCanCreate(m)).toEqual([finding(DEPLOYER_CANNOT_CREATE, 'error', 'K', 'Table',
+    expect(deployerFindings(m)).toEqual([finding(DEPLOYER_CANNOT_CREATE, 'error', 'K', 'Table',
       denied(m, 'AWS::DynamoDB::Table', 'dynamodb', ['kms:CreateGrant'], nothingAllows('kms:CreateGrant', user), { deployer: user }))]);
   });
 
@@ -295,7 +306,7 @@ describe('deployer-cannot-create (conditions-kms.md kms:ViaService; services-dyn
       const message = `CloudFormation creates this AWS::DynamoDB::Table as \`${remoteDeployer}\`, on whose behalf dynamodb calls kms:DescribeKey, kms:CreateGrant on the key K/Key (${m.keys[0].arn}) with kms:ViaService dynamodb.${REGION}.amazonaws.com, but the key policy does not allow them: `
         + `implicitly denied: an identity policy in account ${OTHER} allows kms:DescribeKey, but the key policy of account ${ACCOUNT} allows neither ${remoteSession} (a session of role cdk-hnb659fds-cfn-exec-role-${OTHER}-${REGION}) nor account ${OTHER} to call it: a cross-account user needs both; no grant applies. `
         + `Expected: a key-policy statement naming that role, allowing kms:DescribeKey, kms:CreateGrant (kms:CreateGrant with "Bool": {"kms:GrantIsForAWSResource": "true"}) under "StringEquals": {"kms:ViaService": "dynamodb.${REGION}.amazonaws.com"}. (The deployer is in another account: its own IAM policies must allow these actions too; they are assumed to.)`;
-      expect(checkDeployerCanCreate(m)).toEqual([finding(DEPLOYER_CANNOT_CREATE, 'error', 'T', 'Table', message)]);
+      expect(deployerFindings(m)).toEqual([finding(DEPLOYER_CANNOT_CREATE, 'error', 'T', 'Table', message)]);
     });
   });
 });
