@@ -20,6 +20,7 @@ import {
   ANY_SERVICE, PrincipalIndex, SubjectSpec, deployerSpec, displayPath, keyReach, namedSpec, representativeSpec, rootSpec, serviceSpec, unusedAccount,
 } from './access/subjects';
 import { EndpointOption, standInEndpointId } from './access/witnesses';
+import { evaluatorKey, usableAliases } from './evaluator-key';
 import { stackOf } from './readiness-finding';
 import { AppModel, KmsKeyModel, PrincipalModel } from '../app-model/app-model';
 import { readPolicy, unresolvedStatements } from '../app-model/policy-readings';
@@ -185,17 +186,8 @@ function prepareKey(
   const endpoints = endpointOptions(key, modelEndpoints);
   const orgIds = organizationsNamed([key.policy, ...endpointPolicies]);
   const organization = orgIds[0];
-  const aliases = key.aliases.filter((a) => a.startsWith('alias/') && !a.startsWith('alias/aws/') && !isUnresolvedText(a));
-  const scenarioKey = {
-    arn: key.arn,
-    keySpec: key.keySpec,
-    keyUsage: key.keyUsage,
-    multiRegion: key.multiRegion ?? false,
-    ...(key.multiRegionKeyType ? { multiRegionKeyType: key.multiRegionKeyType } : {}),
-    // The evaluator rejects alias names it cannot use (unresolved, or alias/aws/...), so only real ones go in.
-    aliases,
-    tags: key.tags,
-  };
+  // The evaluator rejects alias names it cannot use (unresolved, or alias/aws/...), so only real ones go in.
+  const scenarioKey = evaluatorKey(key, { usableAliasesOnly: true });
   const keyUnknowns = unresolvedStatements(key.policy).map((where) => `${where} of the key policy, which holds values unknown offline`);
   const setting: KeySetting = {
     key,
@@ -205,7 +197,7 @@ function prepareKey(
     endpointsMentioned: /"aws:sourcevpce?"/i.test(JSON.stringify(key.policy ?? null)),
     ...(organization !== undefined ? { organization } : {}),
     grants,
-    aliasArn: `arn:${key.partition}:kms:${key.region}:${key.account}:${aliases[0] ?? 'alias/kms-guard-probe'}`,
+    aliasArn: `arn:${key.partition}:kms:${key.region}:${key.account}:${usableAliases(key)[0] ?? 'alias/kms-guard-probe'}`,
     grantOperation: key.keyUsage === 'SIGN_VERIFY' ? 'Sign' : key.keyUsage === 'GENERATE_VERIFY_MAC' ? 'GenerateMac' : key.keyUsage === 'KEY_AGREEMENT' ? 'DescribeKey' : 'Decrypt',
     unknowns: keyUnknowns,
     marked: new Map(),

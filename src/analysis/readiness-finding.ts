@@ -2,6 +2,7 @@
  * What a deploy-readiness check reports, and the small pieces every check shares: where a finding is, which stack a
  * resource belongs to, and how CloudFormation's deploying role appears to KMS. Pure.
  */
+import { evaluatorKey } from './evaluator-key';
 import { AppModel, KmsKeyModel, ResourceLocation, StackInfo } from '../app-model/app-model';
 
 /** One thing that would make a deployment fail (error) or that could not be checked (warning). */
@@ -64,16 +65,7 @@ export function accountOfArn(arn: string): string | undefined {
 
 /** The key as the evaluator's scenario describes it. */
 export function keyScenario(key: KmsKeyModel): Record<string, unknown> {
-  return {
-    arn: key.arn,
-    policy: key.policy,
-    keySpec: key.keySpec,
-    keyUsage: key.keyUsage,
-    ...(key.multiRegion !== undefined ? { multiRegion: key.multiRegion } : {}),
-    ...(key.multiRegionKeyType !== undefined ? { multiRegionKeyType: key.multiRegionKeyType } : {}),
-    aliases: key.aliases,
-    tags: key.tags,
-  };
+  return evaluatorKey(key, { policy: key.policy });
 }
 
 /**

@@ -513,12 +513,16 @@ describe('readiness-finding.ts and service-requests.ts', () => {
   test('keyScenario: the key as the evaluator reads it; multi-Region fields only when known', () => {
     const plain = modelOf(stack('K', { Key: keyOf(allow('Root', { AWS: ROOT }, 'kms:*')) })).keys[0];
     expect(keyScenario(plain)).toEqual({
-      arn: plain.arn, policy: plain.policy, keySpec: 'SYMMETRIC_DEFAULT', keyUsage: 'ENCRYPT_DECRYPT', multiRegion: false, aliases: [], tags: {},
+      arn: plain.arn, policy: plain.policy, keySpec: 'SYMMETRIC_DEFAULT', keyUsage: 'ENCRYPT_DECRYPT', keyOrigin: 'AWS_KMS', multiRegion: false, aliases: [], tags: {},
     });
     const multi: KmsKeyModel = { ...plain, multiRegion: true, multiRegionKeyType: 'PRIMARY', aliases: ['alias/a'], tags: { team: 'x' } };
     expect(keyScenario(multi)).toEqual({
-      arn: plain.arn, policy: plain.policy, keySpec: 'SYMMETRIC_DEFAULT', keyUsage: 'ENCRYPT_DECRYPT', multiRegion: true, multiRegionKeyType: 'PRIMARY', aliases: ['alias/a'], tags: { team: 'x' },
+      arn: plain.arn, policy: plain.policy, keySpec: 'SYMMETRIC_DEFAULT', keyUsage: 'ENCRYPT_DECRYPT', keyOrigin: 'AWS_KMS', multiRegion: true, multiRegionKeyType: 'PRIMARY',
+      aliases: ['alias/a'], tags: { team: 'x' },
     });
+    // kms:KeyOrigin (conditions-kms.md) comes from the key's Origin; one unknown offline is left to the evaluator's default.
+    expect(keyScenario({ ...plain, origin: 'EXTERNAL' })).toHaveProperty('keyOrigin', 'EXTERNAL');
+    expect(keyScenario({ ...plain, origin: '<unresolved:Ref Origin>' })).not.toHaveProperty('keyOrigin');
     const unknown: KmsKeyModel = { ...plain, multiRegion: undefined };
     expect(keyScenario(unknown)).not.toHaveProperty('multiRegion');
     expect(keyScenario(unknown)).not.toHaveProperty('multiRegionKeyType');

@@ -14,6 +14,7 @@
  */
 import { compiledProbeScenario } from './compiled-parts';
 import { isRecord, listOf, statementsOf } from './statements';
+import { evaluatorKey } from '../../analysis/evaluator-key';
 import { KmsKeyModel } from '../../app-model/app-model';
 import { Reading, readPolicy } from '../../app-model/policy-readings';
 import { containsUnresolved, isUnresolvedText } from '../../app-model/unresolved';
@@ -143,17 +144,8 @@ export const ALLOW_ALL_KMS = { Version: '2012-10-17', Statement: [{ Sid: 'ProbeA
 
 /** The key as the evaluator's scenario describes it, with the given policy. */
 export function scenarioKey(key: KmsKeyModel, policy: unknown): Record<string, unknown> {
-  return {
-    arn: key.arn,
-    policy,
-    keySpec: key.keySpec,
-    keyUsage: key.keyUsage,
-    ...(key.multiRegion !== undefined ? { multiRegion: key.multiRegion } : {}),
-    ...(key.multiRegionKeyType !== undefined ? { multiRegionKeyType: key.multiRegionKeyType } : {}),
-    // The evaluator rejects alias names it cannot use (unresolved, or alias/aws/...), so only real ones go in.
-    aliases: key.aliases.filter((a) => a.startsWith('alias/') && !a.startsWith('alias/aws/') && !isUnresolvedText(a)),
-    tags: key.tags,
-  };
+  // The evaluator rejects alias names it cannot use (unresolved, or alias/aws/...), so only real ones go in.
+  return evaluatorKey(key, { policy, usableAliasesOnly: true });
 }
 
 export interface ProbeCaller {
