@@ -517,8 +517,15 @@ describe('readiness-finding.ts and service-requests.ts', () => {
     });
     const multi: KmsKeyModel = { ...plain, multiRegion: true, multiRegionKeyType: 'PRIMARY', aliases: ['alias/a'], tags: { team: 'x' } };
     expect(keyScenario(multi)).toEqual({
-      arn: plain.arn, policy: plain.policy, keySpec: 'SYMMETRIC_DEFAULT', keyUsage: 'ENCRYPT_DECRYPT', keyOrigin: 'AWS_KMS', multiRegion: true, multiRegionKeyType: 'PRIMARY',
-      aliases: ['alias/a'], tags: { team: 'x' },
+      arn: plain.arn,
+      policy: plain.policy,
+      keySpec: 'SYMMETRIC_DEFAULT',
+      keyUsage: 'ENCRYPT_DECRYPT',
+      keyOrigin: 'AWS_KMS',
+      multiRegion: true,
+      multiRegionKeyType: 'PRIMARY',
+      aliases: ['alias/a'],
+      tags: { team: 'x' },
     });
     // kms:KeyOrigin (conditions-kms.md) comes from the key's Origin; one unknown offline is left to the evaluator's default.
     expect(keyScenario({ ...plain, origin: 'EXTERNAL' })).toHaveProperty('keyOrigin', 'EXTERNAL');
