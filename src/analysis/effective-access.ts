@@ -15,7 +15,7 @@ import { CAPABILITIES, actionsAsked, isActionUsable } from './access/capabilitie
 import { KeySetting, evaluateSubject } from './access/evaluate-subject';
 import { ACCESS_REPORT_VERSION, ActionsAsked, KeyAccess, SubjectAccess } from './access/model';
 import { organizationAssumption, organizationsNamed } from './access/organization';
-import { readStatements } from './access/statements';
+import { StatementInfo, readStatements } from './access/statements';
 import {
   ANY_SERVICE, PrincipalIndex, SubjectSpec, deployerSpec, displayPath, keyReach, namedSpec, representativeSpec, rootSpec, serviceSpec, unusedAccount,
 } from './access/subjects';
@@ -99,7 +99,7 @@ export function keySubjects(model: AppModel, key: KmsKeyModel, options: Effectiv
 } {
   const app = appIndex(model);
   const prepared = prepareKey(app, key, options, options.counter ?? { evaluations: 0, compilations: 0 });
-  const problem = keyProblem(key, prepared.setting.scenarioKey, prepared.notes);
+  const problem = keyProblem(key, prepared.setting.scenarioKey, prepared.setting.grants, prepared.notes);
   const appAccounts = new Set(app.principals.appAccounts);
   return {
     setting: prepared.setting,
@@ -117,6 +117,13 @@ function appIndex(model: AppModel): AppIndex {
     principals: new PrincipalIndex(model),
     order: new Map(model.principals.map((p, i) => [p, i])),
     servicesByKey: new Map(),
+    // IAM-side policies may allow KMS only through an endpoint (kms-vpc-endpoint.md: aws:SourceVpce and aws:SourceVpc
+    // work "in a key policy or IAM policy"): their endpoints are tried for every key, or such a request would be
+    // reported denied when AWS allows it. Read once per app: usually none.
+    identityEndpointStatements: model.principals
+      .flatMap((p) => [...p.identityPolicies, ...(p.permissionsBoundary !== undefined ? [p.permissionsBoundary] : [])])
+      .filter((doc) => /"aws:sourcevpce?"/i.test(JSON.stringify(doc ?? null)))
+      .flatMap((doc) => readStatements(doc, 'identity policy').statements),
   };
   for (const r of model.encryptedResources) {
     const sp = r.integration.servicePrincipal;
@@ -139,13 +146,15 @@ interface AppIndex {
   readonly order: ReadonlyMap<PrincipalModel, number>;
   /** Service principal templates (`logs.{region}.amazonaws.com`) of the app's resources encrypted with each key. */
   readonly servicesByKey: Map<string, string[]>;
+  /** The statements of the app's identity policies and boundaries that test aws:SourceVpce or aws:SourceVpc. */
+  readonly identityEndpointStatements: readonly StatementInfo[];
 }
 
 function analyzeKey(
   app: AppIndex, key: KmsKeyModel, options: EffectiveAccessOptions, counter: { evaluations: number; compilations: number },
 ): KeyAccess {
   const { setting, specs, notes, keyAccess, organizationInfo, scenarioKey } = prepareKey(app, key, options, counter);
-  const problem = keyProblem(key, scenarioKey, notes);
+  const problem = keyProblem(key, scenarioKey, setting.grants, notes);
   if (problem) {
     notes.push(problem);
     const subjects = specs.map(({ spec }): SubjectAccess => ({ subject: spec.access, answer: 'denied', capabilities: [], unknowns: [], notes: [...spec.notes] }));
@@ -183,7 +192,7 @@ function prepareKey(
   const asked = options.usableOnly ? allAsked.filter((a) => isActionUsable(a, key)) : allAsked;
   const modelEndpoints = model.endpoints.filter((e) => e.account === key.account && e.region === key.region && /^vpce-[0-9a-z]+$/.test(e.id));
   const endpointPolicies = modelEndpoints.map((e) => e.policy).filter((p) => p !== undefined);
-  const endpoints = endpointOptions(key, modelEndpoints);
+  const endpoints = endpointOptions(key, modelEndpoints, app.identityEndpointStatements);
   const orgIds = organizationsNamed([key.policy, ...endpointPolicies]);
   const organization = orgIds[0];
   // The evaluator rejects alias names it cannot use (unresolved, or alias/aws/...), so only real ones go in.
@@ -194,7 +203,7 @@ function prepareKey(
     scenarioKey,
     asked,
     endpoints,
-    endpointsMentioned: /"aws:sourcevpce?"/i.test(JSON.stringify(key.policy ?? null)),
+    endpointsMentioned: /"aws:sourcevpce?"/i.test(JSON.stringify(key.policy ?? null)) || app.identityEndpointStatements.length > 0,
     ...(organization !== undefined ? { organization } : {}),
     grants,
     aliasArn: `arn:${key.partition}:kms:${key.region}:${key.account}:${usableAliases(key)[0] ?? 'alias/kms-guard-probe'}`,
@@ -234,7 +243,7 @@ function prepareKey(
 }
 
 /** The model's KMS endpoints of the key's account and Region, and those the key policy admits by id or by VPC. */
-function endpointOptions(key: KmsKeyModel, modelEndpoints: AppModel['endpoints']): EndpointOption[] {
+function endpointOptions(key: KmsKeyModel, modelEndpoints: AppModel['endpoints'], identityStatements: readonly StatementInfo[]): EndpointOption[] {
   const options: EndpointOption[] = modelEndpoints.map((e) => ({
     id: e.id,
     ...(e.vpcId && !isUnresolvedText(e.vpcId) ? { vpcId: e.vpcId } : {}),
@@ -242,7 +251,7 @@ function endpointOptions(key: KmsKeyModel, modelEndpoints: AppModel['endpoints']
     inApp: true,
     label: `endpoint ${e.id} (${displayPath(e)})`,
   }));
-  for (const st of readStatements(key.policy, 'key policy').statements) {
+  for (const st of [...readStatements(key.policy, 'key policy').statements, ...identityStatements]) {
     for (const c of st.conditions) {
       if (!c.base.toLowerCase().startsWith('string')) continue;
       for (const v of c.values) {
@@ -265,10 +274,18 @@ function keyNotes(key: KmsKeyModel, placeholder: boolean): string[] {
   return notes;
 }
 
-/** Why the key (its strict reading) cannot be evaluated at all, or undefined; key-policy warnings become notes. */
-function keyProblem(key: KmsKeyModel, scenarioKey: Record<string, unknown>, notes: string[]): string | undefined {
+/**
+ * Why the key (its strict reading, with the grants declared on it) cannot be evaluated at all, or undefined; key-policy
+ * warnings become notes. A grant the evaluator refuses makes every subject's requests unevaluable: said once, here.
+ */
+function keyProblem(key: KmsKeyModel, scenarioKey: Record<string, unknown>, grants: readonly unknown[], notes: string[]): string | undefined {
   const root = `arn:${key.partition}:iam::${key.account}:root`;
-  const result = KmsAccessEvaluator.evaluate({ key: { ...scenarioKey, policy: readPolicy(key.policy, 'strict', true) }, caller: { arn: root }, request: { action: 'kms:DescribeKey' } });
+  const result = KmsAccessEvaluator.evaluate({
+    key: { ...scenarioKey, policy: readPolicy(key.policy, 'strict', true) },
+    caller: { arn: root },
+    request: { action: 'kms:DescribeKey' },
+    ...(grants.length > 0 ? { grants } : {}),
+  });
   for (const w of result.warnings) if (w.policy === 'key policy') notes.push(`key policy, ${w.statement ?? 'document'}: ${w.message}`);
   const error = result.errors[0];
   if (!error) return undefined;

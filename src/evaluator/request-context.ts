@@ -59,6 +59,9 @@ const DERIVED = new Map<string, Deriver>([
   ['kms:resourcealiases', (c) => (c.keyResource && !c.keyPolicyView ? c.key?.aliases : undefined)],
   ['kms:keyspec', (c) => c.keyProperty('keySpec')],
   ['kms:keyusage', (c) => c.keyProperty('keyUsage')],
+  // The deprecated names "work the same way" (conditions-kms.md; condition-keys.ts DEPRECATED_KEY_REPLACEMENTS).
+  ['kms:customermasterkeyspec', (c) => c.keyProperty('keySpec')],
+  ['kms:customermasterkeyusage', (c) => c.keyProperty('keyUsage')],
   ['kms:keyorigin', (c) => c.keyProperty('keyOrigin')],
   ['kms:multiregion', (c) => c.keyProperty('multiRegion')],
   ['kms:multiregionkeytype', (c) => c.keyProperty('multiRegionKeyType')],

@@ -368,6 +368,8 @@ function decideAction(
   }
 
   let missing: string | undefined;
+  // A request the evaluator could not decide (a policy or grant it cannot read): never "denied" on that account.
+  let undecided: string | undefined;
   const paths: AccessPath[] = [];
   for (const reading of readings) {
     const found: Array<{ v: Variant; r: EvaluationResult; c: Compiled }> = [];
@@ -377,11 +379,15 @@ function decideAction(
       // A path the strict reading found needs no permissive twin.
       if (reading === 'permissive' && paths.some((p) => p.certain && isContainedIn(variantOf(p), v))) continue;
       const c = compiled(reading, v, member);
-      if (!c) continue;
+      if (!c) {
+        undecided ??= 'the evaluator could not evaluate this subject\'s requests (see the notes)';
+        continue;
+      }
       const r = evaluate(ks, c, spec, action, v);
       if (v === PLAIN) plain = { r, c };
       if (r.errors.length > 0) {
         notes.push(`${action} could not be evaluated: ${r.errors[0].message}`);
+        undecided ??= `the evaluator could not evaluate ${action}: ${r.errors[0].message}`;
         continue;
       }
       if (r.decision === 'allow') found.push({ v, r, c });
@@ -393,7 +399,9 @@ function decideAction(
     }
     if (paths.some((p) => p.certain && p.requires.length === 0)) break;
   }
-  if (paths.length === 0) return { action, answer: 'denied', ...(missing !== undefined ? { missing } : {}) };
+  if (paths.length === 0) {
+    return undecided !== undefined ? { action, answer: 'uncertain', unknowns: [undecided] } : { action, answer: 'denied', ...(missing !== undefined ? { missing } : {}) };
+  }
   const certain = paths.filter((p) => p.certain);
   const answer: AccessAnswer = certain.length === 0 ? 'uncertain' : certain.some((p) => p.requires.length === 0) ? 'allowed' : 'conditional';
   return { action, answer, paths, ...(answer === 'uncertain' ? { unknowns } : {}) };

@@ -162,8 +162,18 @@ export function actionsWithKey(key: string): Uint32Array | null {
 
 const applicability = new BoundedCache<Uint32Array | null>(61);
 
+/**
+ * Deprecated condition keys and the keys that replaced them: "The kms:CustomerMasterKeySpec and kms:KeySpec condition
+ * keys work the same way. Only the names differ. ... AWS KMS supports both condition keys" (conditions-kms.md; the same
+ * for kms:CustomerMasterKeyUsage and kms:KeyUsage). The permissions reference lists only the new names per action.
+ */
+export const DEPRECATED_KEY_REPLACEMENTS: ReadonlyMap<string, string> = new Map([
+  ['kms:customermasterkeyspec', 'kms:keyspec'],
+  ['kms:customermasterkeyusage', 'kms:keyusage'],
+]);
+
 function computeActionsWithKey(key: string): Uint32Array | null {
-  const lower = key.toLowerCase();
+  const lower = DEPRECATED_KEY_REPLACEMENTS.get(key.toLowerCase()) ?? key.toLowerCase();
   const family = familyOf(lower);
   const kms = lower.startsWith('kms:');
   if (!kms && !(lower.startsWith('aws:') && (ACTION_SPECIFIC_AWS.has(lower) || (family !== undefined && ACTION_SPECIFIC_AWS.has(family))))) return null;
