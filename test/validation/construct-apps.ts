@@ -6,6 +6,7 @@ import { App, Size, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -94,4 +95,25 @@ export function withVolume(app: App): void {
   const stack = app.node.findChild('Compute') as Stack;
   const key = app.node.findChild('Keys').node.findChild('DataKey') as GuardedKmsKey;
   new ec2.Volume(stack, 'Volume', { availabilityZone: 'us-east-1a', size: Size.gibibytes(8), encrypted: true, encryptionKey: key });
+}
+
+/**
+ * A stack `S` with a raw key whose two Allow-to-"*" statements share the Sid `Everyone` (statements #1 and #2): each is
+ * a finding of its own, `Statement::Everyone#1` and `Statement::Everyone#2` (src/policy/statement-label.ts).
+ */
+export function sharedSidApp(app = new App()): { app: App; stack: Stack; key: kms.CfnKey } {
+  const stack = new Stack(app, 'S', { env: ENV });
+  const everyone = (action: string): Record<string, unknown> => ({ Sid: 'Everyone', Effect: 'Allow', Principal: { AWS: '*' }, Action: action, Resource: '*' });
+  const key = new kms.CfnKey(stack, 'Key', {
+    enableKeyRotation: true,
+    keyPolicy: {
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'Root', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:*', Resource: '*' },
+        everyone('kms:Decrypt'),
+        everyone('kms:Encrypt'),
+      ],
+    },
+  });
+  return { app, stack, key };
 }

@@ -1,7 +1,7 @@
 import { App, Aspects, Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { constructsApp, withVolume } from './construct-apps';
+import { constructsApp, sharedSidApp, withVolume } from './construct-apps';
 import { KmsGuardAspect } from '../../src';
 import * as stackTemplates from '../../src/validation/stack-templates';
 
@@ -17,26 +17,6 @@ function publicKeyApp(app = new App()) {
   return { app, stack, key };
 }
 
-/**
- * A raw key whose two Allow-to-"*" statements share the Sid `Everyone` (statements #1 and #2): each is a finding of its
- * own, `Statement::Everyone#1` and `Statement::Everyone#2` (src/policy/statement-label.ts).
- */
-function sharedSidApp(app = new App()) {
-  const stack = new Stack(app, 'S', { env: ENV });
-  const everyone = (action: string) => ({ Sid: 'Everyone', Effect: 'Allow', Principal: { AWS: '*' }, Action: action, Resource: '*' });
-  const key = new kms.CfnKey(stack, 'Key', {
-    enableKeyRotation: true,
-    keyPolicy: {
-      Version: '2012-10-17',
-      Statement: [
-        { Sid: 'Root', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:*', Resource: '*' },
-        everyone('kms:Decrypt'),
-        everyone('kms:Encrypt'),
-      ],
-    },
-  });
-  return { app, stack, key };
-}
 
 function synthError(app: App): string {
   try {

@@ -4,7 +4,7 @@ import { App, Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { AwsSolutionsChecks, NagPack } from 'cdk-nag';
-import { constructsApp } from './construct-apps';
+import { constructsApp, sharedSidApp } from './construct-apps';
 import { KmsGuardAspect, KmsGuardChecks } from '../../src';
 import * as appModel from '../../src/app-model/app-model';
 
@@ -86,20 +86,7 @@ describe('KmsGuardChecks (cdk-nag 3 pack)', () => {
   });
 
   test('two statements sharing a Sid are two violations, each named with its index; acknowledging one silences only it', () => {
-    const app = new App();
-    const stack = new Stack(app, 'S', { env: ENV });
-    const everyone = (action: string) => ({ Sid: 'Everyone', Effect: 'Allow', Principal: { AWS: '*' }, Action: action, Resource: '*' });
-    const key = new kms.CfnKey(stack, 'Key', {
-      enableKeyRotation: true,
-      keyPolicy: {
-        Version: '2012-10-17',
-        Statement: [
-          { Sid: 'Root', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:*', Resource: '*' },
-          everyone('kms:Decrypt'),
-          everyone('kms:Encrypt'),
-        ],
-      },
-    });
+    const { app, key } = sharedSidApp();
     Validations.of(key).acknowledge({ id: 'KmsGuard-PublicKeyAccess[Statement::Everyone#2]', reason: 'a test' });
     const violations = new KmsGuardChecks().validateScope(app).violations.filter((v) => v.ruleName.startsWith('KmsGuard-PublicKeyAccess'));
     expect(violations.map((v) => [v.ruleName, v.ruleMetadata?.statement])).toEqual([['KmsGuard-PublicKeyAccess[Statement::Everyone#1]', 'Sid "Everyone" (statement #1)']]);
