@@ -9,7 +9,7 @@ import { sessionRolePathIssue } from './session-role-path';
 import { KeyArn, isAccountId, parseAliasArn, parseKeyArn } from '../policy/arn';
 import { ALIAS_AND_KEY_ACTIONS, actionFacts } from '../policy/catalogue';
 import { hasOwn } from '../policy/has-own';
-import { InputBoundCodes, IssueCollector, MAX_STRING_LENGTH, clip, show, tooLongMessage } from '../policy/issues';
+import { InputBoundCodes, IssueCollector, MAX_STRING_LENGTH, NoSilentAllowCodes, clip, show, tooLongMessage } from '../policy/issues';
 import { isObject, parsePolicyDocument } from '../policy/policy-document';
 import { PolicyKind } from '../policy/policy-kind';
 import { Caller, PrincipalEntry, isServicePrincipal, parseAwsPrincipal, parseCaller, withRoleArn } from '../policy/principal';
@@ -198,6 +198,13 @@ export function readRequest(raw: unknown, env: Environment | undefined, issues: 
   if ((action === 'kms:UpdateAlias' || action === 'kms:ReEncrypt') && rawDestinationKey === undefined) {
     const what = action === 'kms:ReEncrypt' ? 'kms:ReEncryptTo on the destination key' : 'the new target key';
     issues.error('missing-field', `${action} is authorized on ${what} too: add request.destinationKey (the same key object again when it is the same key)`, { field: 'request.destinationKey' });
+  }
+  if (action === 'kms:UpdatePrimaryRegion' && rawDestinationKey === undefined) {
+    // Not an error, unlike UpdateAlias above: the rules and the access analysis ask this key's half on purpose (the
+    // replica is another key, often of another stack or Region); a caller asking the whole request is told.
+    issues.warning(NoSilentAllowCodes.REPLICA_KEY_NOT_CHECKED,
+      'kms:UpdatePrimaryRegion is authorized on the replica key too (multi-region-keys-auth.md): without request.destinationKey (the replica that becomes the primary) only the primary key\'s policies were checked, and AWS may still deny the request on the replica\'s. Add request.destinationKey to check both',
+      { field: 'request.destinationKey' });
   }
   return {
     action,

@@ -290,4 +290,9 @@ export const NoSilentAllowCodes = {
   ALIAS_QUOTA_EXCEEDED: 'alias-quota-exceeded',
   /** Warning: more grants than the default quota of grants per key (resource-limits.md). */
   GRANT_QUOTA_EXCEEDED: 'grant-quota-exceeded',
+  /**
+   * Warning: a kms:UpdatePrimaryRegion request without request.destinationKey: decided on the primary key alone, though
+   * AWS checks the replica key's policy too (multi-region-keys-auth.md).
+   */
+  REPLICA_KEY_NOT_CHECKED: 'replica-key-not-checked',
 } as const;
