@@ -14,7 +14,8 @@ import { PolicyInfo, actionIndex, categoryOf, findStatement, readStatements } fr
 import { PolicySource, SubjectSpec } from './subjects';
 import { DimensionSetting, EndpointOption, PLAIN, Variant, dimensionsFor, isContainedIn, overlappingPatterns, variantsOf } from './witnesses';
 import { KmsKeyModel } from '../../app-model/app-model';
-import { containsUnresolved } from '../../app-model/unresolved';
+import { unresolvedStatements } from '../../app-model/policy-readings';
+import { containsUnresolved, isUnresolvedText } from '../../app-model/unresolved';
 import { CompiledScenario, EvaluationResult, KmsAccessEvaluator } from '../../evaluator/kms-access-evaluator';
 import { ENCRYPTION_CONTEXT_ACTIONS, actionFacts } from '../../policy/catalogue';
 
@@ -96,6 +97,7 @@ function uncertaintiesOf(
     ...identity.flatMap((p) => p.unknown),
     ...boundaryStrict?.unknown ?? [],
     ...endpoints.flatMap((e) => (e.inApp ? marks.endpoints.get(e.id)?.unknown ?? [] : [`the policy of ${e.label}`])),
+    ...endpoints.flatMap((e) => (e.inApp ? unresolvedStatements(e.policy).map((where) => `${where} of the policy of ${e.label}, which holds values unknown offline`) : [])),
   ])];
   const permissiveNeeded = possible.length > 0
     || spec.boundaryStrict !== spec.boundaryPermissive
@@ -378,6 +380,13 @@ function decideAction(
       if (found.some((f) => isContainedIn(f.v, v))) continue;
       // A path the strict reading found needs no permissive twin.
       if (reading === 'permissive' && paths.some((p) => p.certain && isContainedIn(variantOf(p), v))) continue;
+      // An alias whose name holds a value unknown offline (`alias/app-${P}`) matched a kms:RequestAlias pattern of the
+      // policies: the evaluator cannot send it (the key lists only names known offline), and AWS may allow a request
+      // through it (alias-authorization.md). Never "denied" on that account: uncertain unless another path allows.
+      if (v.alias !== undefined && isUnresolvedText(v.alias)) {
+        undecided ??= `whether a request through ${v.alias}, an alias of the key whose name is unknown offline, is allowed: the policies allow requests through aliases matching it (alias-authorization.md)`;
+        continue;
+      }
       const c = compiled(reading, v, member);
       if (!c) {
         undecided ??= 'the evaluator could not evaluate this subject\'s requests (see the notes)';

@@ -11,6 +11,7 @@ import { isRecord, principalValues, readStatements } from './statements';
 import { AppModel, KmsKeyModel, PrincipalModel } from '../../app-model/app-model';
 import { managedPolicyKnowledge } from '../../app-model/aws-managed-policies';
 import { generatedName } from '../../app-model/hash';
+import { unresolvedStatements } from '../../app-model/policy-readings';
 import { isUnresolvedText } from '../../app-model/unresolved';
 import { ALL_KMS_ACTIONS, actionFacts } from '../../policy/catalogue';
 import { isServicePrincipal, parseAwsPrincipal, sessionRoleArn } from '../../policy/principal';
@@ -163,6 +164,13 @@ function appPrincipalSpec(model: AppModel, p: PrincipalModel): SubjectSpec {
   const identity: PolicySource[] = p.identityPolicies.map((document, i) => ({ source: p.identityPolicySources[i] ?? `identity policy #${i}`, document }));
   const possible: PolicySource[] = p.possibleIdentityPolicies.map((document, i) => ({ source: p.possibleIdentityPolicySources[i], document }));
   for (const source of p.possibleIdentityPolicySources) unknowns.push(`whether ${source} is attached to it`);
+  // An answer that depends on a value of the principal's own policies is uncertain: name what it depends on.
+  for (const { source, document } of identity) {
+    for (const where of unresolvedStatements(document)) unknowns.push(`${where} of ${source}, which holds values unknown offline`);
+  }
+  if (p.permissionsBoundary !== undefined) {
+    for (const where of unresolvedStatements(p.permissionsBoundary)) unknowns.push(`${where} of its permissions boundary, which holds values unknown offline`);
+  }
   for (const arn of p.externalManagedPolicies) {
     const known = managedPolicyKnowledge(arn);
     if (known.kind === 'document') {
