@@ -28,6 +28,7 @@ import { spawnSync } from 'child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { dirname, join, relative } from 'path';
+import { GCProfiler } from 'v8';
 
 const MODES = ['none', 'aspect', 'self', 'aspect+self', 'pack', 'aspect+pack', 'nag'] as const;
 export type BenchMode = typeof MODES[number];
@@ -43,6 +44,9 @@ interface ChildFigures {
   readonly load: number;
   readonly build: number;
   readonly synth: number;
+  /** Time V8's garbage collector spent during app.synth(), ms, and how many collections ran (v8.GCProfiler). */
+  readonly gc: number;
+  readonly gcs: number;
   readonly failed: boolean;
   readonly kmsGuardMessages: number;
 }
@@ -140,6 +144,10 @@ function child(mode: Mode, outdir: string): void {
   console.error = (...args: unknown[]) => {
     printed += (args.map(String).join(' ').match(/KmsGuard-\w+\[/g) ?? []).length;
   };
+  // The young generation is collected every ~16 MB allocated, and on this app each collection costs milliseconds (it
+  // copies what survives): what a mode allocates shows here (docs/decisions.md).
+  const gcProfiler = new GCProfiler();
+  gcProfiler.start();
   try {
     const assembly = app.synth();
     kmsGuardMessages = assembly.stacks.flatMap((st) => st.messages).filter((m) => String(m.entry.data).includes('KmsGuard-')).length + printed;
@@ -151,9 +159,13 @@ function child(mode: Mode, outdir: string): void {
     console.error = print;
   }
   const t3 = performance.now();
+  const collections = gcProfiler.stop()?.statistics ?? [];
   process.exitCode = 0;
   const used = process.cpuUsage();
-  const figures: ChildFigures = { cpu: (used.user + used.system) / 1000, load: t1 - t0, build: t2 - t1, synth: t3 - t2, failed, kmsGuardMessages };
+  const figures: ChildFigures = {
+    cpu: (used.user + used.system) / 1000, load: t1 - t0, build: t2 - t1, synth: t3 - t2,
+    gc: collections.reduce((sum, c) => sum + c.cost, 0) / 1000, gcs: collections.length, failed, kmsGuardMessages,
+  };
   process.stdout.write(`${JSON.stringify(figures)}\n`);
 }
 
@@ -239,16 +251,17 @@ function driver(): void {
     }
     const ms = (v: number): string => `${Math.round(v)}`.padStart(7);
     const ratio = (values: number[], width: number): string => (values.length > 0 ? median(values).toFixed(3) : '-').padStart(width);
-    console.log(`${'mode'.padEnd(12)} ${'process'.padStart(7)} ${'cpu'.padStart(7)} ${'load'.padStart(7)} ${'build'.padStart(7)} ${'synth'.padStart(7)}`
+    console.log(`${'mode'.padEnd(12)} ${'process'.padStart(7)} ${'cpu'.padStart(7)} ${'load'.padStart(7)} ${'build'.padStart(7)} ${'synth'.padStart(7)} ${'gc'.padStart(5)} ${'gcs'.padStart(4)}`
       + '  process/none  cpu/none  synth/none  kms-guard messages  failed');
     for (const mode of modes) {
       const s = samples.get(mode)!;
       const r = ratios.get(mode)!;
       console.log(`${mode.padEnd(12)} ${ms(median(s.map((x) => x.wall)))} ${ms(median(s.map((x) => x.figures.cpu)))} ${ms(median(s.map((x) => x.figures.load)))} `
-        + `${ms(median(s.map((x) => x.figures.build)))} ${ms(median(s.map((x) => x.figures.synth)))}  ${ratio(r.wall, 12)} ${ratio(r.cpu, 9)} ${ratio(r.synth, 11)}  `
+        + `${ms(median(s.map((x) => x.figures.build)))} ${ms(median(s.map((x) => x.figures.synth)))} `
+        + `${`${Math.round(median(s.map((x) => x.figures.gc)))}`.padStart(5)} ${`${median(s.map((x) => x.figures.gcs))}`.padStart(4)}  ${ratio(r.wall, 12)} ${ratio(r.cpu, 9)} ${ratio(r.synth, 11)}  `
         + `${String(s[0].figures.kmsGuardMessages).padStart(18)}  ${s.some((x) => x.figures.failed)}`);
     }
-    console.log('ms, medians over the rounds (process: wall time of the whole process; cpu: its CPU time; synth: app.synth() alone); ratios: median of the per-round ratios to `none`. Targets (issue 8): ours (aspect) adds at most 10% '
+    console.log('ms, medians over the rounds (process: wall time of the whole process; cpu: its CPU time; synth: app.synth() alone; gc, gcs: the garbage collector\'s time in app.synth() and its collections); ratios: median of the per-round ratios to `none`. Targets (issue 8): ours (aspect) adds at most 10% '
       + 'to the whole synth process and costs less than AwsSolutionsChecks.');
   } finally {
     rmSync(work, { recursive: true, force: true });
