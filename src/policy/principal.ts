@@ -191,7 +191,7 @@ function classifyAwsPrincipal(value: string): PrincipalEntry | PrincipalError {
     const m = IAM_NAMED.exec(arn.resource);
     if (m) return { type: m[1] as 'user' | 'role', partition, account: arn.account, name: m[3], path: m[2] };
     if (arn.resource.startsWith('group/')) {
-      return { error: 'invalid-arn', message: `\`${value}\` is an IAM group, and groups are never principals in a key policy: name the users or roles, or delegate to the account and attach an IAM policy to the group` };
+      return { error: 'invalid-arn', message: `\`${value}\` is an IAM group, and groups are never principals in a policy (key policies and VPC endpoint policies included): name the users or roles, or delegate to the account and attach an IAM policy to the group` };
     }
   } else {
     const s = /^assumed-role\/([^/]+)\/([^/]+)$/.exec(arn.resource);

@@ -364,7 +364,7 @@ describe('effective-access.ts: the subjects of a key and its notes', () => {
     const k = analyse({ Key: keyOf([allow({ AWS: `arn:aws:iam::${ACCOUNT}:group/admins` }, 'kms:*'), { Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } }]) });
     expect(k.evaluated).toBe(false);
     expect(k.notes).toStrictEqual([
-      'the key policy is invalid, so KMS would reject it and nobody\'s access is evaluated: `arn:aws:iam::111122223333:group/admins` is an IAM group, and groups are never principals in a key policy: name the users or roles, or delegate to the account and attach an IAM policy to the group (statement #0)',
+      'the key policy is invalid, so KMS would reject it and nobody\'s access is evaluated: `arn:aws:iam::111122223333:group/admins` is an IAM group, and groups are never principals in a policy (key policies and VPC endpoint policies included): name the users or roles, or delegate to the account and attach an IAM policy to the group (statement #0)',
     ]);
     expect(k.organization).toMatchObject({ id: 'o-a1b2c3d4e5' });
     expect(k.subjects.map((s) => s.subject.id)).toStrictEqual(['deployer:S', `root:${ACCOUNT}`, 'account-principal', 'organization-principal', 'anyone', 'any-service']);

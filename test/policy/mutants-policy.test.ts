@@ -731,7 +731,7 @@ describe('principal: parseAwsPrincipal refuses what IAM refuses, with the whole 
     ['arn:aws:sts::111122223333:assumed-role/app/s1/x', 'invalid-arn', notPrincipalArn('arn:aws:sts::111122223333:assumed-role/app/s1/x')],
     // key-policy-overview.md: an IAM group is never a principal in a key policy.
     ['arn:aws:iam::111122223333:group/admins', 'invalid-arn',
-      '`arn:aws:iam::111122223333:group/admins` is an IAM group, and groups are never principals in a key policy: name the users or roles, or delegate to the account and attach an IAM policy to the group'],
+      '`arn:aws:iam::111122223333:group/admins` is an IAM group, and groups are never principals in a policy (key policies and VPC endpoint policies included): name the users or roles, or delegate to the account and attach an IAM policy to the group'],
     ['arn:aws:iam::111122223333:xgroup/admins', 'invalid-arn', notPrincipalArn('arn:aws:iam::111122223333:xgroup/admins')],
   ])('GIVEN %s WHEN read as a principal THEN %s with its message', (value, error, message) => {
     expect(parseAwsPrincipal(value)).toEqual({ error, message });
