@@ -30,6 +30,9 @@ export function readPolicy(doc: unknown, reading: Reading, withPrincipal: boolea
   if (!isRecord(doc) || (!isRecord(doc.Statement) && !Array.isArray(doc.Statement))) {
     return { Version: '2012-10-17', Statement: [unknownStatement] };
   }
+  // A dropped statement leaves this one in its place: it matches no action (NotAction "*"), so it allows and denies
+  // nothing, and the statements after it keep their index, which names them (`statement #2`) in explanations.
+  const nothing = { Effect: 'Allow', ...(withPrincipal ? { Principal: '*' } : {}), NotAction: '*', Resource: '*' };
   const statements: unknown[] = [];
   for (const st of Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement]) {
     if (!containsUnresolved(st)) {
@@ -38,11 +41,9 @@ export function readPolicy(doc: unknown, reading: Reading, withPrincipal: boolea
       statements.push(unknownStatement);
     } else {
       const effect = st.Effect === 'Allow' || st.Effect === 'Deny' ? st.Effect : reading === 'permissive' ? 'Allow' : 'Deny';
-      if ((effect === 'Allow') === (reading === 'permissive')) statements.push(widen({ ...st, Effect: effect }));
+      statements.push((effect === 'Allow') === (reading === 'permissive') ? widen({ ...st, Effect: effect }) : nothing);
     }
   }
-  // A policy needs a statement: this one matches no action (NotAction "*"), so it allows nothing.
-  if (statements.length === 0) statements.push({ Effect: 'Allow', ...(withPrincipal ? { Principal: '*' } : {}), NotAction: '*', Resource: '*' });
   return { ...doc, Statement: statements };
 }
 

@@ -370,10 +370,10 @@ describe('markUnknownConditions / read (access/readings.ts)', () => {
     expect(markUnknownConditions(doc, 'key policy', PLAIN)).toEqual({ document: doc, unknown: [] });
   });
 
-  test('GIVEN a marked document THEN the strict reading drops the Allow and widens the Deny; the permissive reading does the opposite', () => {
+  test('GIVEN a marked document THEN the strict reading drops the Allow (a statement matching nothing keeps its place) and widens the Deny; the permissive reading does the opposite', () => {
     const marked = markUnknownConditions({ Version: '2012-10-17', Statement: [TIME, MFA, TRIED] }, 'key policy', PLAIN).document;
-    expect(read(marked, 'strict', true)).toEqual({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*' }, TRIED] });
-    expect(read(marked, 'permissive', true)).toEqual({ Version: '2012-10-17', Statement: [{ ...TIME, Condition: { StringEquals: { 'kms:CallerAccount': ACCOUNT } } }, TRIED] });
+    expect(read(marked, 'strict', true)).toEqual({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', NotAction: '*', Resource: '*' }, { Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*' }, TRIED] });
+    expect(read(marked, 'permissive', true)).toEqual({ Version: '2012-10-17', Statement: [{ ...TIME, Condition: { StringEquals: { 'kms:CallerAccount': ACCOUNT } } }, { Effect: 'Allow', Principal: '*', NotAction: '*', Resource: '*' }, TRIED] });
   });
 });
 

@@ -5,16 +5,25 @@ const doc = (...statements: unknown[]): Record<string, unknown> => ({ Version: '
 const NOTHING = { Effect: 'Allow', Principal: '*', NotAction: '*', Resource: '*' };
 
 describe('readPolicy', () => {
+  test('GIVEN an unnamed statement after one the reading drops WHEN read THEN it keeps its index, which names it in explanations', () => {
+    // Dropping the statement used to renumber the ones after it: the strict reading's explanations named "statement #0"
+    // for what the template has as statement #1 (found by mutation testing, 2026-12-01).
+    const encrypt = { Effect: 'Allow', Action: 'kms:Encrypt', Resource: '*' };
+    const policy = doc({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: U }, encrypt);
+    expect(readPolicy(policy, 'strict', false)).toEqual(doc({ Effect: 'Allow', NotAction: '*', Resource: '*' }, encrypt));
+    expect(readPolicy(doc({ Effect: 'Deny', Action: 'kms:Decrypt', Resource: U }, encrypt), 'permissive', true)).toEqual(doc(NOTHING, encrypt));
+  });
+
   test('GIVEN a policy without placeholders WHEN read either way THEN it is returned as it is', () => {
     const policy = doc({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:*', Resource: '*' });
     expect(readPolicy(policy, 'strict', true)).toBe(policy);
     expect(readPolicy(policy, 'permissive', true)).toBe(policy);
   });
 
-  test('GIVEN an Allow with an unresolved principal WHEN read THEN strict drops it and permissive opens it to everyone', () => {
+  test('GIVEN an Allow with an unresolved principal WHEN read THEN strict puts a statement that matches nothing in its place and permissive opens it to everyone', () => {
     const known = { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:role/a' }, Action: 'kms:Decrypt', Resource: '*' };
     const policy = doc(known, { Sid: 'X', Effect: 'Allow', Principal: { AWS: [U, 'arn:aws:iam::111122223333:role/b'] }, Action: 'kms:Encrypt', Resource: '*' });
-    expect(readPolicy(policy, 'strict', true)).toEqual(doc(known));
+    expect(readPolicy(policy, 'strict', true)).toEqual(doc(known, NOTHING));
     expect(readPolicy(policy, 'permissive', true)).toEqual(doc(known, { Sid: 'X', Effect: 'Allow', Principal: '*', Action: 'kms:Encrypt', Resource: '*' }));
   });
 
