@@ -819,3 +819,31 @@ describe('evaluate-subject.ts: an alias named by a parameter', () => {
     expect(decrypt.unknowns).toStrictEqual(['whether a request through alias/app-<unresolved:Ref P>, an alias of the key whose name is unknown offline, is allowed: the policies allow requests through aliases matching it (alias-authorization.md)']);
   });
 });
+
+/**
+ * A policy that may or may not be attached (its role list holds a parameter) is used by the permissive reading: an
+ * answer only it allows is uncertain, and its unknown conditions are among what the answer depends on
+ * (docs/access-analysis.md: "`unknowns` names them"). Before 2026-12-01 only "whether it is attached" was named.
+ */
+describe('evaluate-subject.ts: the unknowns of a policy that may be attached', () => {
+  test('GIVEN Decrypt allowed only by a policy whose role list is unknown, under aws:CurrentTime THEN uncertain, naming both the attachment and the condition', () => {
+    const k = analyse({
+      Key: keyOf([ROOT_STATEMENT]),
+      App: role('App', 'app'),
+      Maybe: {
+        Type: 'AWS::IAM::Policy',
+        Properties: {
+          PolicyName: 'maybe',
+          Roles: [{ Ref: 'RoleName' }],
+          PolicyDocument: doc({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*', Condition: { DateLessThan: { 'aws:CurrentTime': '2030-01-01T00:00:00Z' } } }),
+        },
+      },
+    });
+    const decrypt = actionOf(subjectOf(k, 'app:S/App'), 'kms:Decrypt');
+    expect(decrypt.answer).toBe('uncertain');
+    expect(decrypt.unknowns).toStrictEqual([
+      'whether policy S/Maybe (its role list cannot be resolved) is attached to it',
+      'aws:CurrentTime (DateLessThan in statement #0 of the identity policy #0 (policy S/Maybe (its role list cannot be resolved)): compared with 2030-01-01T00:00:00Z, a value known only when a request is made)',
+    ]);
+  });
+});

@@ -89,13 +89,17 @@ function markedSubject(ks: KeySetting, spec: SubjectSpec) {
 function uncertaintiesOf(
   ks: KeySetting, spec: SubjectSpec, m: ReturnType<typeof markedSubject>, endpoints: readonly EndpointOption[],
 ): { unknowns: string[]; readings: Reading[] } {
-  const { marks, identity, possible, boundaryStrict } = m;
+  const { marks, identity, possible, boundaryStrict, boundaryPermissive } = m;
   const unknowns = [...new Set([
     ...spec.unknowns,
     ...ks.unknowns,
     ...marks.key.unknown,
     ...identity.flatMap((p) => p.unknown),
+    // The permissive reading uses the policies that may be attached and the permissive boundary: an answer it alone
+    // allows may depend on their unknown conditions too.
+    ...possible.flatMap((p) => p.unknown),
     ...boundaryStrict?.unknown ?? [],
+    ...boundaryPermissive?.unknown ?? [],
     ...endpoints.flatMap((e) => (e.inApp ? marks.endpoints.get(e.id)?.unknown ?? [] : [`the policy of ${e.label}`])),
     ...endpoints.flatMap((e) => (e.inApp ? unresolvedStatements(e.policy).map((where) => `${where} of the policy of ${e.label}, which holds values unknown offline`) : [])),
   ])];
