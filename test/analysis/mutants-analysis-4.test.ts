@@ -847,3 +847,20 @@ describe('evaluate-subject.ts: the unknowns of a policy that may be attached', (
     ]);
   });
 });
+
+/**
+ * UpdateAlias is authorized on the alias, the current key and the new key (alias-access.md); the analysis asks it with
+ * this key as the new target, so the statement deciding the destination key's half is this key's, and its conditions
+ * are quoted like the current key's (they were left out: no document was known for `key policy of the destination key`).
+ */
+describe('evaluate-subject.ts: the conditions of UpdateAlias\'s destination key', () => {
+  test('GIVEN UpdateAlias allowed by a key-policy statement under aws:PrincipalTag THEN the path quotes the condition for both halves of the key', () => {
+    const app = subjectOf(analyse({
+      Key: keyOf([ROOT_STATEMENT, { Sid: 'Tagged', ...allow({ AWS: APP }, 'kms:UpdateAlias', { Condition: { StringEquals: { 'aws:PrincipalTag/team': 'ops' } } }) }]),
+      App: role('App', 'app', { Tags: [{ Key: 'team', Value: 'ops' }], ...inline({ Effect: 'Allow', Action: 'kms:UpdateAlias', Resource: '*' }) }),
+    }), 'app:S/App');
+    const paths = actionOf(app, 'kms:UpdateAlias').paths!;
+    const quoted = paths.flatMap((p) => p.conditions.map((c) => `${c.policy} ${c.statement} ${c.key}`));
+    expect(quoted).toStrictEqual(['key policy Sid "Tagged" aws:PrincipalTag/team', 'key policy of the destination key Sid "Tagged" aws:PrincipalTag/team']);
+  });
+});

@@ -489,7 +489,8 @@ function conditionsOf(c: Compiled, ref: { policy: string; statement: string; eff
   let info = c.infos.get(ref.policy);
   if (!info) {
     const identity = /^identity policy #(\d+)$/.exec(ref.policy);
-    const doc = ref.policy === 'key policy' ? c.keyPolicy
+    // UpdateAlias is asked with this key as its new target too (requestFor): the destination key's policy is this key's.
+    const doc = ref.policy === 'key policy' || ref.policy === 'key policy of the destination key' ? c.keyPolicy
       : identity ? c.identity[Number(identity[1])]?.document
         : ref.policy === 'permissions boundary' ? c.boundary
           : ref.policy === 'VPC endpoint policy' ? c.endpointPolicy : undefined;
