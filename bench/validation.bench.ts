@@ -18,7 +18,9 @@
  *    once in a rotated order, over BENCH_ROUNDS rounds (default 5). Each figure is the median over the rounds; each
  *    ratio is the median of the per-round ratios to `none` of the same round (paired, so load changes cancel out).
  *  - Besides the whole process (wall time seen by the driver), each process reports its own phases: loading modules,
- *    building the app, and `app.synth()` (where validation runs).
+ *    building the app, and `app.synth()` (where validation runs), and the garbage collector's time and number of
+ *    collections during `app.synth()` (`gc`, `gcs`): on a CDK app a young-generation collection costs milliseconds,
+ *    so what a mode allocates shows there (docs/decisions.md).
  *
  * `node -r ts-node/register/transpile-only bench/validation.bench.ts` (env: BENCH_ROUNDS, BENCH_MODES=none,aspect,...;
  * BENCH_V8_FLAGS: V8 flags for the measured processes, e.g. `--max-opt=2` to leave V8's optimizing compiler out and see
