@@ -9,64 +9,16 @@
  * or the section of /work/shared/reference/kms-semantics.md that documents its answer; expected answers follow
  * docs/access-analysis.md (strict reading certain, what only the permissive one allows `uncertain`, never `denied`).
  */
+import {
+  ACCOUNT, APP, KEY_ARN, OTHER, REGION, ROOT, ROOT_STATEMENT, actionOf, allow, analyse,
+  doc, endpointResource, granted, inline, keyIn, keyOf, model1, role, stack, subjectOf,
+} from './access-kit';
 import { explainRequest } from '../../src/analysis/access/evaluate-subject';
 import {
-  ActionAccess, KeyAccess, SubjectAccess, analyzeEffectiveAccess, keySubjects,
+  analyzeEffectiveAccess, keySubjects,
 } from '../../src/analysis/effective-access';
-import { AppModel, KmsKeyModel, buildAppModel } from '../../src/app-model/app-model';
-import { StackTemplate } from '../../src/app-model/stack-template';
+import { buildAppModel } from '../../src/app-model/app-model';
 
-const ACCOUNT = '111122223333';
-const OTHER = '444455556666';
-const REGION = 'us-east-1';
-const DEPLOYER = `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}`;
-const ROOT = `arn:aws:iam::${ACCOUNT}:root`;
-const APP = `arn:aws:iam::${ACCOUNT}:role/app`;
-const KEY_ARN = { 'Fn::GetAtt': ['Key', 'Arn'] };
-
-type Statement = Record<string, unknown>;
-
-const doc = (...statements: unknown[]): Record<string, unknown> => ({ Version: '2012-10-17', Statement: statements });
-const allow = (principal: unknown, action: string | string[], extra: Statement = {}): Statement => ({ Effect: 'Allow', Principal: principal, Action: action, Resource: '*', ...extra });
-const keyOf = (statements: unknown[] | undefined, properties: Record<string, unknown> = {}): Record<string, unknown> => ({
-  Type: 'AWS::KMS::Key', Properties: { ...(statements ? { KeyPolicy: doc(...statements) } : {}), ...properties },
-});
-/** A role named `name`, at construct path `S/<logicalId>/Resource`, that its account may assume. */
-const role = (logicalId: string, name: string, props: Record<string, unknown> = {}): Record<string, unknown> => ({
-  Type: 'AWS::IAM::Role',
-  Metadata: { 'aws:cdk:path': `S/${logicalId}/Resource` },
-  Properties: { RoleName: name, AssumeRolePolicyDocument: doc(allow({ AWS: ROOT }, 'sts:AssumeRole')), ...props },
-});
-const inline = (...statements: unknown[]): Record<string, unknown> => ({ Policies: [{ PolicyName: 'kms', PolicyDocument: doc(...statements) }] });
-const endpointResource = (props: Record<string, unknown> = {}, region = REGION): Record<string, unknown> => ({
-  Type: 'AWS::EC2::VPCEndpoint', Metadata: { 'aws:cdk:path': 'S/Ep/Resource' }, Properties: { ServiceName: `com.amazonaws.${region}.kms`, VpcId: 'vpc-0def0', ...props },
-});
-
-/** Stack `name` of `account` in REGION, deployed by DEPLOYER, with a String parameter `P`. */
-function stack(name: string, resources: Record<string, unknown>, extra: Partial<StackTemplate> = {}, account = ACCOUNT): StackTemplate {
-  return { stackName: name, account, region: REGION, template: { Parameters: { P: { Type: 'String' } }, Resources: resources }, artifactId: name, deployerArn: DEPLOYER, ...extra };
-}
-const model1 = (resources: Record<string, unknown>, extra: Partial<StackTemplate> = {}): AppModel => buildAppModel([stack('S', resources, extra)]);
-const keyIn = (model: AppModel, logicalId = 'Key'): KmsKeyModel => model.keys.find((k) => k.logicalId === logicalId)!;
-
-type Options = Parameters<typeof analyzeEffectiveAccess>[1];
-function analyse(resources: Record<string, unknown>, extra: Partial<StackTemplate> = {}, options: Options = {}): KeyAccess {
-  return analyzeEffectiveAccess(model1(resources, extra), options).keys[0];
-}
-function subjectOf(k: KeyAccess, id: string): SubjectAccess {
-  const s = k.subjects.find((x) => x.subject.id === id);
-  if (!s) throw new Error(`no subject ${id} in ${k.subjects.map((x) => x.subject.id).join(', ')}`);
-  return s;
-}
-function actionOf(s: SubjectAccess, action: string): ActionAccess {
-  const a = s.capabilities.flatMap((c) => c.actions).find((x) => x.action === action);
-  if (!a) throw new Error(`${action} was not asked for ${s.subject.id}`);
-  return a;
-}
-/** `action: answer` of every action the subject is not denied. */
-const granted = (s: SubjectAccess): Record<string, string> =>
-  Object.fromEntries(s.capabilities.flatMap((c) => c.actions).filter((a) => a.answer !== 'denied').map((a) => [a.action, a.answer]));
-const ROOT_STATEMENT = { Sid: 'Root', ...allow({ AWS: ROOT }, 'kms:*') };
 const IDENTITY = 'identity policy #0 (inline policy kms of the role)';
 
 /**
