@@ -23,39 +23,13 @@
  * - key-policy-overview.md ("Key policy format": up to 32 KB, printable ASCII and Latin-1, tab, line feed, carriage
  *   return) and resource-limits.md ("Key policy document size", not adjustable) for checkKeyPolicy.
  */
+import {
+  Obj, A, B, KEY, KEY2, ALICE, CAROL, ROLE, SESSION, ROOT_A, BOB, ROOT_B, SVC, ALIAS_ARN, policy, kpAllow, kpDeny, iamAllow, iamDeny, ENABLE_IAM,
+} from './scenario-kit';
 import { checkKeyPolicy } from '../../src/evaluator/input-checks';
 import { KmsAccessEvaluator } from '../../src/evaluator/kms-access-evaluator';
 import { Issue, IssueCollector } from '../../src/policy/issues';
 
-type Obj = Record<string, any>;
-
-const A = '111122223333';
-const B = '444455556666';
-const KEY = `arn:aws:kms:us-east-1:${A}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
-const KEY2 = `arn:aws:kms:us-east-1:${A}:key/0987dcba-09fe-87dc-65ba-ab0987654321`;
-const ALICE = `arn:aws:iam::${A}:user/alice`;
-const CAROL = `arn:aws:iam::${A}:user/carol`;
-const ROLE = `arn:aws:iam::${A}:role/app`;
-const SESSION = `arn:aws:sts::${A}:assumed-role/app/s1`;
-const ROOT_A = `arn:aws:iam::${A}:root`;
-const BOB = `arn:aws:iam::${B}:user/bob`;
-const ROOT_B = `arn:aws:iam::${B}:root`;
-const SVC = 'cloudtrail.amazonaws.com';
-const ALIAS_ARN = `arn:aws:kms:us-east-1:${A}:alias/orders`;
-
-const policy = (...statements: Obj[]): Obj => ({ Version: '2012-10-17', Statement: statements });
-/** A key-policy (or endpoint-policy) statement: Resource "*" means this key. */
-const kpAllow = (sid: string, principal: unknown, action: string | string[], extra: Obj = {}): Obj =>
-  ({ Sid: sid, Effect: 'Allow', Principal: principal, Action: action, Resource: '*', ...extra });
-const kpDeny = (sid: string, principal: unknown, action: string | string[], extra: Obj = {}): Obj =>
-  ({ Sid: sid, Effect: 'Deny', Principal: principal, Action: action, Resource: '*', ...extra });
-/** An identity-side statement (identity policy, boundary, session policy, SCP, RCP without Principal). */
-const iamAllow = (sid: string, action: string | string[], resource: string = KEY, extra: Obj = {}): Obj =>
-  ({ Sid: sid, Effect: 'Allow', Action: action, Resource: resource, ...extra });
-const iamDeny = (sid: string, action: string | string[], resource: string = '*', extra: Obj = {}): Obj =>
-  ({ Sid: sid, Effect: 'Deny', Action: action, Resource: resource, ...extra });
-/** The default key policy's statement: IAM policies of account A decide (key-policy-default.md). */
-const ENABLE_IAM = kpAllow('EnableIAM', { AWS: ROOT_A }, 'kms:*');
 const ALLOW_ALL_SCP = policy(iamAllow('FullAWSAccess', '*', '*'));
 /** An RCP has a Principal; RCPs act only through Deny statements. */
 const rcpDeny = (sid: string, action: string): Obj => policy({ Sid: sid, Effect: 'Deny', Principal: '*', Action: action, Resource: '*' });

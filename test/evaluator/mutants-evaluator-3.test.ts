@@ -32,37 +32,15 @@
  * Compiled conditions are cached by text (condition-cache.ts, the perTest blind spot of docs/mutation-testing.md): each
  * row with a condition has a condition of its own.
  */
+import {
+  Obj, A, KEY_ID, KEY, KEY2, ALICE, CAROL, SESSION, BOB, SVC, ALIAS_ARN, policy, kpAllow, kpDeny, iamAllow, ENABLE_IAM,
+} from './scenario-kit';
 import { KmsAccessEvaluator } from '../../src/evaluator/kms-access-evaluator';
 import { show } from '../../src/policy/issues';
 
-type Obj = Record<string, any>;
 
-const A = '111122223333';
-const B = '444455556666';
-const KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';
-const KEY = `arn:aws:kms:us-east-1:${A}:key/${KEY_ID}`;
-const KEY2 = `arn:aws:kms:us-east-1:${A}:key/0987dcba-09fe-87dc-65ba-ab0987654321`;
-const ALICE = `arn:aws:iam::${A}:user/alice`;
-const CAROL = `arn:aws:iam::${A}:user/carol`;
-const SESSION = `arn:aws:sts::${A}:assumed-role/app/s1`;
-const ROOT_A = `arn:aws:iam::${A}:root`;
-const BOB = `arn:aws:iam::${B}:user/bob`;
-const SVC = 'cloudtrail.amazonaws.com';
 /** The grant principal of create-grant-overview.md's example. */
 const DYNAMODB = 'dynamodb.us-west-2.amazonaws.com';
-const ALIAS_ARN = `arn:aws:kms:us-east-1:${A}:alias/orders`;
-
-const policy = (...statements: Obj[]): Obj => ({ Version: '2012-10-17', Statement: statements });
-/** A key-policy (or endpoint-policy) statement: Resource "*" means this key. */
-const kpAllow = (sid: string, principal: unknown, action: string | string[], extra: Obj = {}): Obj =>
-  ({ Sid: sid, Effect: 'Allow', Principal: principal, Action: action, Resource: '*', ...extra });
-const kpDeny = (sid: string, principal: unknown, action: string | string[], extra: Obj = {}): Obj =>
-  ({ Sid: sid, Effect: 'Deny', Principal: principal, Action: action, Resource: '*', ...extra });
-/** An identity-side statement (identity policy, session policy). */
-const iamAllow = (sid: string, action: string | string[], resource: string = KEY, extra: Obj = {}): Obj =>
-  ({ Sid: sid, Effect: 'Allow', Action: action, Resource: resource, ...extra });
-/** The default key policy's statement: IAM policies of account A decide (key-policy-default.md). */
-const ENABLE_IAM = kpAllow('EnableIAM', { AWS: ROOT_A }, 'kms:*');
 const ALICE_ALL = kpAllow('AliceAll', { AWS: ALICE }, 'kms:*');
 /** A destination (or new target) key whose policy names alice for everything. */
 const KEY2_ALICE = { arn: KEY2, policy: policy(ALICE_ALL) };
